@@ -1,0 +1,2 @@
+import "cdktf/lib/testing/adapters/jest";
+import "../policy/jest";

@@ -1,0 +1,133 @@
+/**
+ * The deployment configuration: everything that differs between installations (names, ids,
+ * image versions, state backend). Secrets are never part of it: they come from sensitive
+ * Terraform variables (TF_VAR_*) and provider tokens from the environment.
+ */
+import { z } from "zod";
+
+const hex32 = z.string().regex(/^[a-f0-9]{32}$/, "must be 32 lower-case hex characters (a Cloudflare id)");
+const dnsName = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lower-case DNS name such as example.org");
+const serviceName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be lower-case letters, digits and dashes");
+const digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, "must be sha256:<64 hex>");
+const tag = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker tag")
+  .refine((t) => t.toLowerCase() !== "latest", "must not be \"latest\": pin a version");
+
+export const ImagePin = z.strictObject({ tag: tag.optional(), digest: digest.optional() });
+
+export const ImageRef = z.strictObject({
+  repository: z.string().min(1),
+  tag,
+  digest: digest.optional(),
+});
+
+const Backend = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("local"),
+    /** Directory for state files, relative to the project (never absolute: output must be identical on every machine). */
+    directory: z
+      .string()
+      .default("state")
+      .refine((d) => !d.startsWith("/") && !/^[A-Za-z]:/.test(d), "must be a relative path"),
+  }),
+  z.strictObject({
+    type: z.literal("s3"),
+    bucket: z.string().min(3),
+    region: z.string().min(1),
+    keyPrefix: z.string().default("bulwark"),
+    /** KMS key for server-side encryption; encryption itself is always on. */
+    kmsKeyId: z.string().optional(),
+    /** DynamoDB table for locking; when absent, S3-native lock files (use_lockfile) lock the state. */
+    dynamodbTable: z.string().optional(),
+  }),
+  z.strictObject({
+    type: z.literal("cloud"),
+    organization: z.string().min(1),
+    workspacePrefix: z.string().min(1),
+    hostname: z.string().default("app.terraform.io"),
+  }),
+]);
+
+const CodeOwner = z.strictObject({
+  pattern: z.string().min(1),
+  owners: z.array(z.string().regex(/^@[\w.-]+(\/[\w.-]+)?$|^[^@\s]+@[^@\s]+$/, "must be @user, @org/team or an e-mail")).min(1),
+});
+
+const Repository = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, "must be a GitHub repository name"),
+  description: z.string().default(""),
+  visibility: z.enum(["public", "private", "internal"]).default("private"),
+  /** Status checks required on the default branch; defaults from seed 000 §1.3. */
+  requiredChecks: z.array(z.string().min(1)).optional(),
+  /** CODEOWNERS entries added to the critical paths of seed 000 §1.2. */
+  codeOwners: z.array(CodeOwner).default([]),
+  defaultBranch: z.string().default("main"),
+});
+
+const Access = z.strictObject({
+  allowedEmailDomains: z.array(dnsName).default([]),
+  allowedEmails: z.array(z.string().email()).default([]),
+  /** Identity-provider groups (Entra ID / OIDC): the IdP id and the group ids or names. */
+  identityProviderGroups: z
+    .array(z.strictObject({ identityProviderId: z.string().min(1), groups: z.array(z.string().min(1)).min(1), kind: z.enum(["azure", "oidc"]).default("azure") }))
+    .default([]),
+  ipRanges: z.array(z.string().regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "must be a CIDR range")).default([]),
+  sessionDuration: z.string().regex(/^\d+(m|h)$/, "must be like 30m or 8h").default("8h"),
+});
+
+export const DeploymentConfigSchema = z.strictObject({
+  /** Team responsible for the platform; becomes the owner label of every container. */
+  owner: z.string().min(1),
+  docker: z.strictObject({
+    /** Docker daemon the provider talks to. */
+    host: z.string().regex(/^(unix|tcp|ssh|npipe):\/\//, "must be a Docker host URL (unix://, tcp://, ssh://)").default("unix:///var/run/docker.sock"),
+  }),
+  backend: Backend,
+  /** Per-service image pins (tag and digest) overriding the profiles' defaults. */
+  images: z.record(serviceName, ImagePin).default({}),
+  koha: z.strictObject({
+    /** Koha instance name. */
+    instance: serviceName.default("library"),
+    mariadb: z.strictObject({
+      /** Unique server id for binlog replication/PITR. */
+      serverId: z.number().int().min(1).max(4294967295),
+      /** Binlog retention in seconds (PITR window). */
+      binlogExpireSeconds: z.number().int().min(3600).default(7 * 24 * 3600),
+    }),
+    /** Public catalogue (OPAC) hostname, inside the Cloudflare zone's domain. */
+    opacHostname: dnsName,
+    /** Staff interface hostname; always behind Cloudflare Access. */
+    staffHostname: dnsName,
+    image: ImageRef.optional(),
+  }),
+  singleServer: z.strictObject({
+    bot: ImageRef,
+    api: ImageRef.extend({ port: z.number().int().min(1024).max(65535).default(8000), healthPath: z.string().startsWith("/").default("/healthz") }),
+    /** Loopback host port for PostgreSQL (seed 002: 127.0.0.1:5433). */
+    postgresHostPort: z.number().int().min(1024).max(65535).default(5433),
+  }),
+  github: z.strictObject({
+    /** Organization or user owning the repositories. */
+    owner: z.string().min(1),
+    /** Protect default branches with classic branch protection or a repository ruleset. */
+    mode: z.enum(["branch-protection", "ruleset"]).default("ruleset"),
+    repositories: z.array(Repository).min(1),
+  }),
+  cloudflare: z.strictObject({
+    accountId: hex32,
+    zoneId: hex32,
+    /** The zone's domain; every public hostname must be inside it. */
+    domain: dnsName,
+    /** Zero Trust team name (`<team>.cloudflareaccess.com`). */
+    teamName: z.string().regex(/^[a-z0-9-]+$/, "must be the Zero Trust team name"),
+    access: Access,
+    /** API rate limit per client (requests per minute) on API paths. */
+    rateLimitPerMinute: z.number().int().min(1).default(100),
+  }),
+});
+
+export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;
+export type DeploymentConfigInput = z.input<typeof DeploymentConfigSchema>;

@@ -1,0 +1,71 @@
+/**
+ * Suppressions travel inside the synthesized JSON so the CLI, the synth gate and the jest
+ * matchers honour the same ones.
+ *
+ * Format (Terraform ignores every "//" key):
+ * - on a resource or data source: `"//": { "bulwark": { "suppressions": [{ "rule": "DOCKER-020", "reason": "…" }] } }`
+ * - for stack-level findings (variables, providers, backend) or any address, at the top level:
+ *   `"//": { "bulwark": { "suppressions": [{ "rule": "STATE-001", "address": "terraform.backend", "reason": "…" }] } }`
+ */
+import { isKnownRuleId } from "./catalog";
+import { isObject } from "./stack-index";
+import type { StackIndex } from "./types";
+
+export const MIN_REASON_LENGTH = 10;
+
+export interface Suppression {
+  readonly rule: string;
+  readonly reason: string;
+}
+
+/** A problem with a suppression written in the JSON: an input error, not a finding. */
+export class SuppressionError extends Error {}
+
+/** Validate one suppression; returns the problem in words, or null when it is valid. */
+export function suppressionProblem(rule: unknown, reason: unknown): string | null {
+  if (typeof rule !== "string" || !isKnownRuleId(rule)) {
+    return `unknown rule id ${JSON.stringify(rule)} (run \`bulwark rules\` for the list)`;
+  }
+  if (typeof reason !== "string" || reason.trim().length < MIN_REASON_LENGTH) {
+    return `suppression of ${rule} needs a reason of at least ${MIN_REASON_LENGTH} characters`;
+  }
+  return null;
+}
+
+function readList(where: string, meta: unknown, withAddress: boolean): Array<Suppression & { address?: string }> {
+  if (!isObject(meta) || !isObject(meta.bulwark)) return [];
+  const list = meta.bulwark.suppressions;
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw new SuppressionError(`${where}: "//".bulwark.suppressions must be an array`);
+  return list.map((entry, i) => {
+    if (!isObject(entry)) throw new SuppressionError(`${where}: suppression #${i + 1} must be an object`);
+    const problem = suppressionProblem(entry.rule, entry.reason);
+    if (problem) throw new SuppressionError(`${where}: ${problem}`);
+    if (withAddress && (typeof entry.address !== "string" || entry.address === "")) {
+      throw new SuppressionError(`${where}: stack-level suppression of ${String(entry.rule)} needs an "address"`);
+    }
+    return {
+      rule: entry.rule as string,
+      reason: (entry.reason as string).trim(),
+      address: typeof entry.address === "string" ? entry.address : undefined,
+    };
+  });
+}
+
+/** address → rule id → reason, for one stack. Throws SuppressionError on an invalid entry. */
+export function collectSuppressions(json: Record<string, unknown>, index: StackIndex): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  const add = (address: string, rule: string, reason: string) => {
+    let byRule = out.get(address);
+    if (!byRule) out.set(address, (byRule = new Map()));
+    byRule.set(rule, reason);
+  };
+  for (const s of readList(`stack ${index.stack}`, json["//"], true)) add(s.address!, s.rule, s.reason);
+  for (const r of index.resources) {
+    for (const s of readList(r.address, r.body["//"], false)) add(r.address, s.rule, s.reason);
+  }
+  for (const v of index.variables.values()) {
+    for (const s of readList(v.address, v.body["//"], false)) add(v.address, s.rule, s.reason);
+  }
+  return out;
+}

@@ -1,0 +1,131 @@
+/**
+ * Types shared by the policy engine, its rules and its reports.
+ *
+ * Rules are pure functions: a resource rule sees one resource plus a read-only index of its stack;
+ * a stack rule sees only the index. Neither touches the file system or mutates its input.
+ */
+
+export type Severity = "error" | "warning" | "info";
+
+export type RuleDomain = "DOCKER" | "NET" | "GH" | "CF" | "SECRET" | "STATE";
+
+/** Static description of a rule: a public contract (ids never change meaning). */
+export interface RuleMeta {
+  readonly id: string;
+  /** The rule's headline severity from the catalog; individual findings may be lower. */
+  readonly severity: Severity;
+  readonly domain: RuleDomain;
+  readonly title: string;
+  /** Benchmark or source the rule comes from (CIS Docker 5.5, seed 000 §3.2, …). */
+  readonly anchor: string;
+  /** How to fix a finding of this rule, for people (reports, SARIF help). */
+  readonly fix: string;
+}
+
+/** What a rule returns; the engine adds stack, file, construct path and suppression. */
+export interface RuleResult {
+  /** Terraform address: `docker_container.db`, `var.db_password`, `provider.github`, `terraform.backend`. */
+  readonly address: string;
+  readonly message: string;
+  /** Defaults to the rule's severity. */
+  readonly severity?: Severity;
+}
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly stack: string;
+  readonly address: string;
+  readonly constructPath: string | null;
+  readonly file: string;
+  readonly message: string;
+  readonly suppressed: boolean;
+  readonly suppressionReason: string | null;
+}
+
+/** A resource or data source of a stack, as indexed once per stack. */
+export interface IndexedResource {
+  /** `resource` or `data`. */
+  readonly mode: "resource" | "data";
+  readonly type: string;
+  readonly name: string;
+  /** `docker_container.db` or `data.cloudflare_zone.main`. */
+  readonly address: string;
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly constructPath: string | null;
+}
+
+export interface ProviderBlock {
+  /** Local provider name (`docker`, `github`, `cloudflare`). */
+  readonly name: string;
+  readonly alias: string | null;
+  /** `provider.github` or `provider.github.alias`. */
+  readonly address: string;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+export interface VariableBlock {
+  readonly name: string;
+  readonly address: string;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+export interface BackendBlock {
+  readonly type: string;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/** A reference found inside a string: `${docker_image.app.image_id}` → {address, attribute}. */
+export interface Reference {
+  /** `docker_image.app`, `var.x`, `data.cloudflare_zone.z`, `local.y`. */
+  readonly address: string;
+  /** Attribute path after the address, possibly empty (`image_id`). */
+  readonly attribute: string;
+}
+
+/** Read-only view of one stack, built once, shared by every rule. */
+export interface StackIndex {
+  readonly stack: string;
+  readonly file: string;
+  readonly resources: readonly IndexedResource[];
+  byType(type: string): readonly IndexedResource[];
+  /** Resource (`type.name`) or data source (`data.type.name`) by address. */
+  byAddress(address: string): IndexedResource | undefined;
+  readonly variables: ReadonlyMap<string, VariableBlock>;
+  readonly providers: readonly ProviderBlock[];
+  /** Declared backend; null when the stack declares none (Terraform falls back to local). */
+  readonly backend: BackendBlock | null;
+  /** `required_providers` entries: local name → {source, version}. */
+  readonly requiredProviders: ReadonlyMap<string, { source: string; version: string | null }>;
+  /** Version pinned for a provider source (`kreuzwerker/docker`), or null when unknown. */
+  providerVersion(source: string): string | null;
+  /** References inside a value (strings, nested arrays/objects). */
+  referencesIn(value: unknown): Reference[];
+  /** True when the string contains any `${…}` interpolation (a reference, not a literal). */
+  isReference(value: unknown): boolean;
+  /**
+   * Best-effort literal value of a string: itself when it holds no interpolation; the target's
+   * attribute when it is exactly one reference to a resource in this stack whose attribute is a
+   * literal (with `docker_image.x.image_id`/`.name`/`.id` resolving to that image's `name`);
+   * otherwise null (unknown at plan time).
+   */
+  resolveString(value: unknown): string | null;
+  /** Resources in this stack that reference the given address anywhere in their body. */
+  referencedBy(address: string): readonly IndexedResource[];
+}
+
+export interface ResourceRule {
+  readonly kind: "resource";
+  readonly meta: RuleMeta;
+  /** Resource types this rule judges (`docker_container`). */
+  readonly types: readonly string[];
+  check(resource: IndexedResource, index: StackIndex): readonly RuleResult[];
+}
+
+export interface StackRule {
+  readonly kind: "stack";
+  readonly meta: RuleMeta;
+  check(index: StackIndex): readonly RuleResult[];
+}
+
+export type Rule = ResourceRule | StackRule;
