@@ -84,13 +84,25 @@ export function checkStack(input: StackInput, rules: readonly Rule[] = ALL_RULES
   return { findings, resources };
 }
 
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `DOCKER-9` before `DOCKER-10`: compare the domain, then the number. */
+function compareRuleIds(a: string, b: string): number {
+  const da = a.slice(0, a.lastIndexOf("-"));
+  const db = b.slice(0, b.lastIndexOf("-"));
+  return cmp(da, db) || Number(a.slice(da.length + 1)) - Number(b.slice(db.length + 1));
+}
+
+/** Stable report order: stack, address, severity, rule, message (plain code-unit order, fast). */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    a.stack.localeCompare(b.stack) ||
-    a.address.localeCompare(b.address) ||
+    cmp(a.stack, b.stack) ||
+    cmp(a.address, b.address) ||
     severityRank(a.severity) - severityRank(b.severity) ||
-    a.ruleId.localeCompare(b.ruleId, "en", { numeric: true }) ||
-    a.message.localeCompare(b.message)
+    compareRuleIds(a.ruleId, b.ruleId) ||
+    cmp(a.message, b.message)
   );
 }
 

@@ -25,7 +25,7 @@ function container(json: Json, name = "web"): Json {
 
 describe("HardenedContainer secure defaults", () => {
   const { stack } = build();
-  const json = synthStackJson(stack);
+  const json: Json = synthStackJson(stack);
   const c = container(json);
 
   test("passes policy with no unsuppressed error", () => {
@@ -108,7 +108,7 @@ describe("HardenedContainer rendering", () => {
   });
 
   test("data volumes become named docker_volume resources", () => {
-    const json = synthStackJson(build({ dataVolumes: [{ name: "data", path: "/var/lib/web" }] }).stack);
+    const json: Json = synthStackJson(build({ dataVolumes: [{ name: "data", path: "/var/lib/web" }] }).stack);
     expect(json.resource.docker_volume.web_data.name).toBe("web-data");
     expect(container(json).volumes).toEqual([{ volume_name: "${docker_volume.web_data.name}", container_path: "/var/lib/web" }]);
   });
@@ -117,7 +117,7 @@ describe("HardenedContainer rendering", () => {
     const { stack, topology } = dockerTestStack();
     const pw = Secret.fromVariable(stack, "web_db_password", "Database password of web");
     new HardenedContainer(stack, "web", { service: webSpec({ secretEnv: { DB_PASSWORD: pw }, env: { LOG_LEVEL: "info" } }), networks: [topology.front], owner: "o" });
-    const json = synthStackJson(stack);
+    const json: Json = synthStackJson(stack);
     expect(container(json).env).toEqual(["DB_PASSWORD=${var.web_db_password}", "LOG_LEVEL=info"]);
     expect(json.variable.web_db_password).toMatchObject({ sensitive: true, type: "string" });
     expect(json.variable.web_db_password.default).toBeUndefined();
@@ -142,7 +142,7 @@ describe("HardenedContainer rendering", () => {
 
   test("writable root escape hatch writes a visible suppression", () => {
     const { stack } = build({}, { escapeHatches: { writableRootFilesystem: { reason: "legacy image writes into /opt at runtime" } } });
-    const json = synthStackJson(stack);
+    const json: Json = synthStackJson(stack);
     expect(container(json).read_only).toBe(false);
     const f = policyFindings(stack).find((x) => x.ruleId === "DOCKER-004")!;
     expect(f).toMatchObject({ suppressed: true, suppressionReason: "legacy image writes into /opt at runtime", address: "docker_container.web" });

@@ -1,0 +1,25 @@
+import { ruleMeta } from "../../catalog";
+import { DANGEROUS_CAPABILITIES, normalizeCapability } from "../../../constructs/security/knowledge";
+import type { ResourceRule } from "../../types";
+import { UNKNOWN, cannotVerify, nestedList, result } from "./util";
+
+/** DOCKER-003: `capabilities.add` holds a dangerous capability, any case, with or without CAP_ (CIS Docker 5.4). */
+export const docker003: ResourceRule = {
+  kind: "resource",
+  meta: ruleMeta("DOCKER-003"),
+  types: ["docker_container"],
+  check(res, index) {
+    const add = nestedList(res.body, "capabilities", "add", index);
+    if (add === UNKNOWN) return [cannotVerify(res, "capabilities.add", undefined, "that no dangerous capability is added")];
+    const bad: string[] = [];
+    let unknown = false;
+    for (const cap of add) {
+      if (cap === UNKNOWN) unknown = true;
+      else if (DANGEROUS_CAPABILITIES.has(normalizeCapability(cap))) bad.push(cap);
+    }
+    if (bad.length) {
+      return [result(res, `capabilities.add grants ${bad.join(", ")}, which lets the container break out of its isolation or tamper with the host or its network. Fix: remove ${bad.length > 1 ? "them" : "it"} from capabilities.add; run the workload without it or isolate it on its own host.`)];
+    }
+    return unknown ? [cannotVerify(res, "an entry of capabilities.add", undefined, "that no dangerous capability is added")] : [];
+  },
+};

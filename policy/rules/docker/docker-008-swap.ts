@@ -1,0 +1,23 @@
+import { ruleMeta } from "../../catalog";
+import type { ResourceRule } from "../../types";
+import { UNKNOWN, cannotVerify, readNumber, result, show } from "./util";
+
+/** DOCKER-008: `memory_swap` is not equal to `memory`, so swap is allowed (seed 000 §3.4). */
+export const docker008: ResourceRule = {
+  kind: "resource",
+  meta: ruleMeta("DOCKER-008"),
+  types: ["docker_container"],
+  check(res, index) {
+    const rawMem = res.body.memory;
+    const rawSwap = res.body.memory_swap;
+    // The same reference on both sides is equal whatever it resolves to.
+    if (typeof rawMem === "string" && rawMem === rawSwap) return [];
+    const mem = readNumber(rawMem, index);
+    const swap = readNumber(rawSwap, index);
+    if (mem === UNKNOWN) return [cannotVerify(res, "memory", rawMem, "that swap is disabled")];
+    if (swap === UNKNOWN) return [cannotVerify(res, "memory_swap", rawSwap, "that swap is disabled")];
+    if (mem !== undefined && swap !== undefined && mem === swap) return [];
+    const current = swap === undefined ? "memory_swap is not set (Docker then allows swap up to the memory limit again)" : `memory_swap is ${show(rawSwap)} while memory is ${show(rawMem)}`;
+    return [result(res, `${current}: the container may swap, which hides memory pressure and slows the host. Fix: set memory_swap equal to memory.`, "warning")];
+  },
+};

@@ -1,0 +1,23 @@
+import { ruleMeta } from "../../catalog";
+import type { ResourceRule } from "../../types";
+import { UNKNOWN, cannotVerify, nested, readString, result } from "./util";
+
+/**
+ * DOCKER-011: no `ulimit` named `nproc` (CIS Docker 5.29). The provider has no `pids_limit`; an
+ * nproc ulimit is the available mitigation against fork bombs.
+ */
+export const docker011: ResourceRule = {
+  kind: "resource",
+  meta: ruleMeta("DOCKER-011"),
+  types: ["docker_container"],
+  check(res, index) {
+    let unknown = false;
+    for (const u of nested(res.body, "ulimit")) {
+      const name = readString(u.name, index);
+      if (name === UNKNOWN) unknown = true;
+      else if (name !== undefined && name.trim().toLowerCase() === "nproc") return [];
+    }
+    if (unknown) return [cannotVerify(res, "a ulimit name", undefined, "a process-count limit")];
+    return [result(res, "no ulimit named nproc: nothing limits how many processes the container can fork (the docker provider has no pids_limit). Fix: add ulimit { name = \"nproc\", soft = 256, hard = 256 } sized for the service.", "warning")];
+  },
+};

@@ -1,0 +1,23 @@
+import { ruleMeta } from "../../catalog";
+import type { ResourceRule } from "../../types";
+import { UNKNOWN, cannotVerify, nested, readStringList, result } from "./util";
+
+/** DOCKER-012: no `healthcheck`, or its `test` is ["NONE"] (CIS Docker 5.27). An empty test counts as none. */
+export const docker012: ResourceRule = {
+  kind: "resource",
+  meta: ruleMeta("DOCKER-012"),
+  types: ["docker_container"],
+  check(res, index) {
+    const hc = nested(res.body, "healthcheck")[0];
+    const fix = "Fix: add a healthcheck whose test probes the service (e.g. [\"CMD\", \"wget\", \"-q\", \"-O\", \"/dev/null\", \"http://127.0.0.1:8080/healthz\"]).";
+    if (!hc) return [result(res, `no healthcheck: Docker cannot tell a hung service from a healthy one. ${fix}`)];
+    const test = readStringList(hc.test, index);
+    if (test === UNKNOWN) return [cannotVerify(res, "healthcheck.test", hc.test, "the healthcheck")];
+    if (test.length === 0) return [result(res, `healthcheck has no test, so nothing is probed. ${fix}`)];
+    const first = test[0];
+    if (first !== UNKNOWN && first.trim().toUpperCase() === "NONE") {
+      return [result(res, `healthcheck.test is ["NONE"], which disables the image's healthcheck. ${fix}`)];
+    }
+    return [];
+  },
+};

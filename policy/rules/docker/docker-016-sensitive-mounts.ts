@@ -1,0 +1,30 @@
+import { ruleMeta } from "../../catalog";
+import { isSensitiveHostPath } from "../../../constructs/security/knowledge";
+import type { ResourceRule, RuleResult } from "../../types";
+import { UNKNOWN, cannotVerify, nested, normalizeHostPath, readString, result, show } from "./util";
+
+/**
+ * DOCKER-016: a bind source (`volumes.host_path`, `mounts.source` of type bind) is `/`, a system
+ * directory or anything under it, or a docker.sock (CIS Docker 5.6/5.32). Paths are normalized
+ * first (`//etc/../etc` is `/etc`).
+ */
+export const docker016: ResourceRule = {
+  kind: "resource",
+  meta: ruleMeta("DOCKER-016"),
+  types: ["docker_container"],
+  check(res, index) {
+    const out: RuleResult[] = [];
+    const judge = (attr: string, raw: unknown) => {
+      const path = readString(raw, index);
+      if (path === UNKNOWN) out.push(cannotVerify(res, attr, raw, "that no sensitive host path is mounted"));
+      else if (path !== undefined && path.trim() !== "" && isSensitiveHostPath(normalizeHostPath(path))) {
+        out.push(result(res, `${attr} ${show(path)} mounts a sensitive host path into the container (system files or the Docker socket give it control of the host). Fix: do not bind-mount /, system directories or the Docker socket; use a named volume.`));
+      }
+    };
+    for (const v of nested(res.body, "volumes")) if (v.host_path !== undefined && v.host_path !== null) judge("volumes.host_path", v.host_path);
+    for (const m of nested(res.body, "mounts")) {
+      if (typeof m.type === "string" && m.type.trim().toLowerCase() === "bind") judge("mounts.source", m.source);
+    }
+    return out;
+  },
+};

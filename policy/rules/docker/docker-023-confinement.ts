@@ -1,0 +1,29 @@
+import { ruleMeta } from "../../catalog";
+import { isUnconfinedSecurityOpt } from "../../../constructs/security/knowledge";
+import type { ResourceRule } from "../../types";
+import { UNKNOWN, cannotVerify, readStringList, result } from "./util";
+
+/**
+ * DOCKER-023: `security_opts` disables confinement: seccomp/apparmor/systempaths unconfined, or
+ * label disable, with `:` or `=` (CIS Docker 5.2/5.3/5.22). One finding listing every such entry.
+ */
+export const docker023: ResourceRule = {
+  kind: "resource",
+  meta: ruleMeta("DOCKER-023"),
+  types: ["docker_container"],
+  check(res, index) {
+    const raw = res.body.security_opts;
+    const opts = readStringList(raw, index);
+    if (opts === UNKNOWN) return [cannotVerify(res, "security_opts", raw, "that confinement is kept")];
+    const bad: string[] = [];
+    let unknown = false;
+    for (const o of opts) {
+      if (o === UNKNOWN) unknown = true;
+      else if (isUnconfinedSecurityOpt(o)) bad.push(o.trim());
+    }
+    if (bad.length) {
+      return [result(res, `security_opts ${bad.map((b) => `"${b}"`).join(", ")} turn${bad.length > 1 ? "" : "s"} off kernel confinement (seccomp, AppArmor, SELinux labels or masked system paths). Fix: remove ${bad.length > 1 ? "these entries" : "the entry"} from security_opts.`)];
+    }
+    return unknown ? [cannotVerify(res, "an entry of security_opts", undefined, "that confinement is kept")] : [];
+  },
+};

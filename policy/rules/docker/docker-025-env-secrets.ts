@@ -1,0 +1,46 @@
+import { ruleMeta } from "../../catalog";
+import { isObject } from "../../stack-index";
+import { looksLikeSecretName } from "../../../constructs/security/knowledge";
+import type { IndexedResource, ResourceRule, RuleResult } from "../../types";
+import { hasInterpolation, result } from "./util";
+
+const FILE_REFERENCE_SUFFIX = /_(?:FILE|PATH)$/i;
+
+function judge(res: IndexedResource, name: string, value: string, out: RuleResult[]): void {
+  if (value === "" || hasInterpolation(name) || hasInterpolation(value)) return;
+  if (!looksLikeSecretName(name)) return;
+  // The official images' *_FILE convention: the value is a path to a mounted secret file.
+  if (FILE_REFERENCE_SUFFIX.test(name) && value.trim().startsWith("/")) return;
+  // Never echo the value: it is the secret.
+  out.push(result(res, `env ${name} holds a literal secret value (${value.length} characters), which lands in the configuration, version control and state in plain text. Fix: pass it from a sensitive Terraform variable ("${name}=\${var.${name.toLowerCase()}}"), or point ${name}_FILE at a mounted secret file.`));
+}
+
+/**
+ * DOCKER-025: an `env` entry NAME=value whose NAME looks like a secret (knowledge.looksLikeSecretName,
+ * by words) has a non-empty literal value (seed 000 §0.2). Values with `${…}` pass; `*_FILE`/`*_PATH`
+ * names whose value is an absolute path pass. An entry that is wholly a reference has no literal
+ * and passes. One finding per entry; the value is never repeated in the message.
+ */
+export const docker025: ResourceRule = {
+  kind: "resource",
+  meta: ruleMeta("DOCKER-025"),
+  types: ["docker_container"],
+  check(res) {
+    const out: RuleResult[] = [];
+    const env = res.body.env;
+    if (Array.isArray(env)) {
+      for (const e of env) {
+        if (typeof e !== "string") continue;
+        const eq = e.indexOf("=");
+        if (eq <= 0) continue;
+        judge(res, e.slice(0, eq).trim(), e.slice(eq + 1), out);
+      }
+    } else if (isObject(env)) {
+      // Not the provider's shape (a set of strings), but seen in hand-written JSON: accept a map.
+      for (const [name, value] of Object.entries(env)) {
+        if (typeof value === "string" || typeof value === "number") judge(res, name, String(value), out);
+      }
+    }
+    return out;
+  },
+};
