@@ -1,0 +1,55 @@
+import { ruleMeta } from "../../catalog";
+import type { ResourceRule, RuleResult } from "../../types";
+import { ACCESS_APP, ACCESS_POLICY, blocks, hasCondition, type Json } from "./util";
+
+// Application types that carry no policies of their own (a bookmark is only a launcher tile).
+const POLICY_LESS_TYPES = new Set(["bookmark"]);
+
+/**
+ * CF-006: an Access application must have at least one policy, and no `allow` policy may include
+ * `everyone` (that lets any identity with a one-time PIN in). Policies are read both as reusable
+ * `cloudflare_zero_trust_access_policy` resources referenced from `policies[].id` and inline in
+ * `policies[]`. A `require` list does not excuse it: login-method or MFA requirements still admit
+ * any identity. Policies referenced by a literal id (managed
+ * outside the stack) and a `policies` list given as a `${…}` expression are unknown and not judged.
+ */
+export const cf006: ResourceRule = {
+  kind: "resource",
+  meta: ruleMeta("CF-006"),
+  types: [ACCESS_APP],
+  check(res, index) {
+    const policies = res.body.policies;
+    if (typeof policies === "string" && index.isReference(policies)) return [];
+    const type = typeof res.body.type === "string" ? res.body.type.trim().toLowerCase() : "self_hosted";
+    const entries = blocks(policies);
+    if (entries.length === 0) {
+      if (POLICY_LESS_TYPES.has(type)) return [];
+      return [{
+        address: res.address,
+        message: `Access application ${res.address} has no policies, so it protects nothing as intended. Fix: attach policies = [{ id = cloudflare_zero_trust_access_policy.<name>.id, precedence = 1 }] that allow only named identities, groups or ranges.`,
+      }];
+    }
+    const out: RuleResult[] = [];
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      const ref = index.referencesIn(entry.id).find((r) => r.address.startsWith(`${ACCESS_POLICY}.`));
+      const target = ref ? index.byAddress(ref.address) : undefined;
+      const [policy, name] = target ? [target.body as Json, target.address] : [entry, "an inline policy"];
+      if (seen.has(name) && target) continue;
+      seen.add(name);
+      if (allowsEveryone(policy)) {
+        out.push({
+          address: res.address,
+          message: `Access application ${res.address} is attached to ${name}, which has decision "allow" and includes everyone: any person who can receive a login code gets in. Fix: replace the everyone include with email, email_domain, group or ip conditions.`,
+        });
+      }
+    }
+    return out;
+  },
+};
+
+function allowsEveryone(policy: Json): boolean {
+  const decision = typeof policy.decision === "string" ? policy.decision.trim().toLowerCase() : "";
+  if (decision !== "allow") return false;
+  return hasCondition(policy.include, "everyone");
+}

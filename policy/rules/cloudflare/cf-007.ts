@@ -1,0 +1,22 @@
+import { ruleMeta } from "../../catalog";
+import type { ResourceRule } from "../../types";
+import { TUNNEL, isBlank } from "./util";
+
+/**
+ * CF-007: `tunnel_secret` written as a literal ends up in the source and the synthesized JSON.
+ * A `${…}` expression counts as a literal when it references nothing (`${base64encode("abc")}`).
+ */
+export const cf007: ResourceRule = {
+  kind: "resource",
+  meta: ruleMeta("CF-007"),
+  types: [TUNNEL],
+  check(res, index) {
+    const secret = res.body.tunnel_secret;
+    if (isBlank(secret)) return [];
+    if (index.isReference(secret) && index.referencesIn(secret).length > 0) return [];
+    return [{
+      address: res.address,
+      message: `Tunnel ${res.address} has a literal tunnel_secret (value withheld): anyone with the code or the JSON can run the tunnel. Fix: rotate it and take it from a sensitive variable (\${var.tunnel_secret}) or random_bytes, or use config_src = "cloudflare" without a secret.`,
+    }];
+  },
+};
