@@ -77,7 +77,7 @@ class Index implements StackIndex {
   private readonly addresses = new Map<string, IndexedResource>();
   private reverse: Map<string, IndexedResource[]> | null = null;
 
-  constructor(readonly stack: string, readonly file: string, json: Json) {
+  constructor(readonly stack: string, readonly file: string, readonly json: Json) {
     for (const [mode, key] of [["resource", "resource"], ["data", "data"]] as const) {
       for (const byType of blocks(json[key])) {
         for (const type of Object.keys(byType)) {

@@ -87,6 +87,8 @@ export interface Reference {
 export interface StackIndex {
   readonly stack: string;
   readonly file: string;
+  /** The whole configuration as read (for rules that must see locals, outputs, modules). */
+  readonly json: Readonly<Record<string, unknown>>;
   readonly resources: readonly IndexedResource[];
   byType(type: string): readonly IndexedResource[];
   /** Resource (`type.name`) or data source (`data.type.name`) by address. */

@@ -28,6 +28,7 @@ import {
   isRootUser,
   looksLikeSecretName,
   parseImage,
+  ROLE_LABEL,
 
 } from "../security/knowledge";
 import { assertSecretRef } from "../core/secret";
@@ -301,7 +302,7 @@ export class HardenedContainer extends Construct {
       labels: [
         { label: "bulwark.owner", value: props.owner },
         { label: "bulwark.recreate-hash", value: recreateHash },
-        { label: "bulwark.role", value: spec.role },
+        { label: ROLE_LABEL, value: spec.role },
         { label: "bulwark.service", value: spec.name },
         { label: "bulwark.tier", value: tier },
       ],

@@ -42,6 +42,17 @@ export const ADMIN_HOST_LABELS: ReadonlySet<string> = new Set([
   "kibana", "rabbitmq", "traefik", "portainer", "phpmyadmin", "adminer",
 ]);
 
+/**
+ * Images that are ingress connectors by nature (they face the outside, so a non-internal network
+ * is their place; NET-002). Other images opt in with the label `bulwark.role = ingress`, which
+ * HardenedContainer writes from the service role.
+ */
+export const INGRESS_IMAGE_NAMES: ReadonlySet<string> = new Set([
+  "cloudflared", "traefik", "caddy", "nginx", "haproxy", "envoy",
+]);
+export const ROLE_LABEL = "bulwark.role";
+export const INGRESS_ROLE = "ingress";
+
 /** The kreuzwerker/docker release that stopped panicking on `cpus` (DOCKER-010). */
 export const DOCKER_PROVIDER_CPUS_FIXED_IN = "3.7.0";
 

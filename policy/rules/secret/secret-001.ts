@@ -1,0 +1,124 @@
+/**
+ * SECRET-001: a literal in a known credential format (knowledge.ts CREDENTIAL_PATTERNS) anywhere
+ * in the configuration: resources, data sources, providers, variables, the backend and, when the
+ * index exposes the raw document, locals, outputs and module calls. `"//"` metadata is skipped.
+ *
+ * Messages name the format and the attribute path, never the value: a report must not spread the
+ * secret further.
+ *
+ * Speed: one cheap pass over every string of the stack, without path bookkeeping. Strings shorter
+ * than the shortest credential format are skipped by length, the rest go through one precompiled
+ * union of all formats. Only a block that holds a hit is walked again to name the format
+ * (matchCredential) and the attribute path.
+ */
+import { CREDENTIAL_PATTERNS, matchCredential } from "../../../constructs/security/knowledge";
+import { ruleMeta } from "../../catalog";
+import { isObject } from "../../stack-index";
+import type { RuleResult, StackIndex, StackRule } from "../../types";
+
+/**
+ * Shortest string any CREDENTIAL_PATTERNS entry can match (`xoxb-` + 10 characters). The policy
+ * tests pin this against the patterns so a shorter format added to knowledge.ts cannot be skipped.
+ */
+export const MIN_CREDENTIAL_LENGTH = 15;
+
+const ANY_CREDENTIAL = new RegExp(CREDENTIAL_PATTERNS.map((c) => `(?:${c.pattern.source})`).join("|"));
+
+/** Raw-document sections the StackIndex has no typed view of, with their address prefix. */
+const RAW_SECTIONS: ReadonlyArray<readonly [key: string, prefix: string]> = [
+  ["locals", "local"],
+  ["output", "output"],
+  ["module", "module"],
+];
+
+interface Hit {
+  readonly address: string;
+  readonly path: string;
+  readonly format: string;
+}
+
+const IDENTIFIER = /^[A-Za-z_][\w-]*$/;
+
+function renderPath(path: readonly (string | number)[]): string {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else if (IDENTIFIER.test(p)) out += out === "" ? p : `.${p}`;
+    else out += `[${JSON.stringify(p)}]`;
+  }
+  return out === "" ? "(value)" : out;
+}
+
+/** Cheap first pass: does any string under `value` match a credential format? */
+function holdsCredential(value: unknown): boolean {
+  if (typeof value === "string") return value.length >= MIN_CREDENTIAL_LENGTH && ANY_CREDENTIAL.test(value);
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (holdsCredential(value[i])) return true;
+    return false;
+  }
+  const o = value as Record<string, unknown>;
+  for (const k in o) if (k !== "//" && holdsCredential(o[k])) return true;
+  return false;
+}
+
+/** Second pass, only over blocks that hold a credential: name the format and the path of each. */
+function collectHits(address: string, value: unknown, path: (string | number)[], out: Hit[]): void {
+  if (typeof value === "string") {
+    if (value.length < MIN_CREDENTIAL_LENGTH || !ANY_CREDENTIAL.test(value)) return;
+    const format = matchCredential(value);
+    if (format) out.push({ address, path: renderPath(path), format });
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      collectHits(address, value[i], path, out);
+      path.pop();
+    }
+  } else if (isObject(value)) {
+    for (const k in value) {
+      if (k === "//") continue;
+      path.push(k);
+      collectHits(address, value[k], path, out);
+      path.pop();
+    }
+  }
+}
+
+/** The raw document, when the index carries it (not part of the StackIndex contract yet). */
+function rawDocument(index: StackIndex): Record<string, unknown> | null {
+  const raw = (index as StackIndex & { readonly json?: unknown }).json;
+  return isObject(raw) ? raw : null;
+}
+
+export function findCredentials(index: StackIndex): Hit[] {
+  const hits: Hit[] = [];
+  const walk = (address: string, value: unknown, base: (string | number)[] = []): void => {
+    if (holdsCredential(value)) collectHits(address, value, base, hits);
+  };
+  for (const r of index.resources) walk(r.address, r.body);
+  for (const p of index.providers) walk(p.address, p.body);
+  for (const v of index.variables.values()) walk(v.address, v.body);
+  if (index.backend) walk("terraform.backend", index.backend.body, [index.backend.type]);
+  const raw = rawDocument(index);
+  if (raw) {
+    for (const [key, prefix] of RAW_SECTIONS) {
+      const section = raw[key];
+      for (const block of Array.isArray(section) ? section : [section]) {
+        if (!isObject(block)) continue;
+        for (const name in block) if (name !== "//") walk(`${prefix}.${name}`, block[name]);
+      }
+    }
+  }
+  return hits;
+}
+
+export const secret001: StackRule = {
+  kind: "stack",
+  meta: ruleMeta("SECRET-001"),
+  check(index) {
+    return findCredentials(index).map((h): RuleResult => ({
+      address: h.address,
+      message: `\`${h.path}\` holds a literal ${h.format} (value not shown). Fix: remove it from the configuration, rotate the credential (it is exposed in the JSON, the state and the repository history) and pass the new one through a sensitive variable or the environment.`,
+    }));
+  },
+};
