@@ -1,0 +1,33 @@
+import { ruleMeta } from "../../catalog";
+import type { ResourceRule } from "../../types";
+import { hasInterpolation } from "./util";
+
+/** Every secret resource of integrations/github 6.9.0 with a `plaintext_value` argument. */
+const SECRET_TYPES: readonly string[] = [
+  "github_actions_secret",
+  "github_actions_environment_secret",
+  "github_actions_organization_secret",
+  "github_dependabot_secret",
+  "github_dependabot_organization_secret",
+  "github_codespaces_secret",
+  "github_codespaces_organization_secret",
+  "github_codespaces_user_secret",
+];
+
+/**
+ * GH-013: a secret's `plaintext_value` is a literal, so the secret sits in the synthesized JSON
+ * and in version control. The message never repeats the value.
+ */
+export const gh013: ResourceRule = {
+  kind: "resource",
+  meta: ruleMeta("GH-013"),
+  types: SECRET_TYPES,
+  check(res) {
+    const raw = res.body.plaintext_value;
+    if (typeof raw !== "string" || raw.trim() === "" || hasInterpolation(raw)) return [];
+    return [{
+      address: res.address,
+      message: `\`${res.address}\` sets \`plaintext_value\` to a literal (${raw.length} characters, not shown), so the secret is in the synthesized JSON and in version control. Fix: pass it from a sensitive variable (\`plaintext_value = var.<name>\`, \`sensitive = true\`), or set \`encrypted_value\` sealed with the repository public key.`,
+    }];
+  },
+};
