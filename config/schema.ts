@@ -24,6 +24,18 @@ export const ImageRef = z.strictObject({
   digest: digest.optional(),
 });
 
+/** One of your own application images, with what the platform needs to run it hardened. */
+const AppImage = ImageRef.extend({
+  /** The non-root UID:GID the image runs as. */
+  user: z.string().regex(/^\d+:\d+$/, "must be a numeric non-root UID:GID").refine((u) => !/^0:/.test(u), "must not be root").default("10001:10001"),
+  /** Port of its HTTP health endpoint (and API). */
+  port: z.number().int().min(1024).max(65535).default(8000),
+  healthPath: z.string().startsWith("/").default("/healthz"),
+  /** HTTP client the image ships for the health probe. */
+  probeTool: z.enum(["curl", "wget"]).default("wget"),
+  memoryMb: z.number().int().min(16).default(512),
+});
+
 const Backend = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("local"),
@@ -101,11 +113,15 @@ export const DeploymentConfigSchema = z.strictObject({
     opacHostname: dnsName,
     /** Staff interface hostname; always behind Cloudflare Access. */
     staffHostname: dnsName,
-    image: ImageRef.optional(),
+    /**
+     * The Koha image: no public Koha image runs non-root on a read-only root filesystem, so this
+     * is your own build (seed 000's koha-docker-build); see constructs/profiles/koha.ts.
+     */
+    image: ImageRef,
   }),
   singleServer: z.strictObject({
-    bot: ImageRef,
-    api: ImageRef.extend({ port: z.number().int().min(1024).max(65535).default(8000), healthPath: z.string().startsWith("/").default("/healthz") }),
+    bot: AppImage,
+    api: AppImage,
     /** Loopback host port for PostgreSQL (seed 002: 127.0.0.1:5433). */
     postgresHostPort: z.number().int().min(1024).max(65535).default(5433),
   }),

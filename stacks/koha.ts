@@ -1,0 +1,106 @@
+/**
+ * The Koha platform of seed 000 §3: Koha + MariaDB + RabbitMQ + Elasticsearch + Memcached on a
+ * frontnet/backnet split with no published host ports at all. The only way in is the Cloudflare
+ * Tunnel (added by the edge): OPAC public, staff interface behind Access; RabbitMQ management,
+ * Elasticsearch and MariaDB never reachable from the edge.
+ */
+import { TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { DeploymentConfig } from "../config/schema";
+import { Secret } from "../constructs/core/secret";
+import { HardenedContainer } from "../constructs/docker/hardened-container";
+import { NetworkTopology } from "../constructs/docker/network-topology";
+import {
+  elasticsearchProfile,
+  kohaProfile,
+  mariadbProfile,
+  memcachedProfile,
+  rabbitmqProfile,
+  ELASTICSEARCH_HTTP_PORT,
+  KOHA_OPAC_PORT,
+  KOHA_STAFF_PORT,
+  MEMCACHED_PORT,
+} from "../constructs/profiles";
+import { dockerStackBase, pinnedImage } from "./common";
+
+export interface KohaStackProps {
+  readonly config: DeploymentConfig;
+}
+
+export class KohaStack extends TerraformStack {
+  readonly topology: NetworkTopology;
+  readonly koha: HardenedContainer;
+  readonly mariadb: HardenedContainer;
+  readonly rabbitmq: HardenedContainer;
+  readonly elasticsearch: HardenedContainer;
+  readonly memcached: HardenedContainer;
+
+  constructor(scope: Construct, id: string, props: KohaStackProps) {
+    super(scope, id);
+    const { config } = props;
+    dockerStackBase(this, id, config);
+    this.topology = new NetworkTopology(this, "network", { prefix: "koha" });
+    const back = [this.topology.back];
+    const owner = config.owner;
+
+    const dbPassword = Secret.fromVariable(this, "koha_db_password", "MariaDB password of the Koha user (DB_PASS)");
+    this.mariadb = new HardenedContainer(this, "mariadb", {
+      service: mariadbProfile({
+        image: pinnedImage(config, "mariadb"),
+        serverId: config.koha.mariadb.serverId,
+        binlogExpireSeconds: config.koha.mariadb.binlogExpireSeconds,
+        rootPassword: Secret.fromVariable(this, "koha_db_root_password", "MariaDB root password (DB_ROOT_PASS)"),
+        database: `koha_${config.koha.instance.replace(/-/g, "_")}`,
+        user: "koha",
+        password: dbPassword,
+      }),
+      networks: back,
+      owner,
+    });
+
+    const mqPassword = Secret.fromVariable(this, "koha_mq_password", "RabbitMQ password of the Koha user");
+    this.rabbitmq = new HardenedContainer(this, "rabbitmq", {
+      service: rabbitmqProfile({
+        image: pinnedImage(config, "rabbitmq"),
+        user: "koha",
+        password: mqPassword,
+        erlangCookie: Secret.fromVariable(this, "koha_mq_erlang_cookie", "Erlang distribution cookie of RabbitMQ"),
+        plugins: ["rabbitmq_stomp"],
+      }),
+      networks: back,
+      owner,
+    });
+
+    this.elasticsearch = new HardenedContainer(this, "elasticsearch", {
+      service: elasticsearchProfile({
+        image: pinnedImage(config, "elasticsearch"),
+        password: Secret.fromVariable(this, "koha_es_password", "Password of the Elasticsearch `elastic` user"),
+      }),
+      networks: back,
+      owner,
+    });
+
+    this.memcached = new HardenedContainer(this, "memcached", {
+      service: memcachedProfile({ image: pinnedImage(config, "memcached") }),
+      networks: back,
+      owner,
+    });
+
+    const kohaImage = config.koha.image;
+    this.koha = new HardenedContainer(this, "koha", {
+      service: kohaProfile({
+        image: { repository: kohaImage.repository, tag: kohaImage.tag, digest: kohaImage.digest, ...pinnedImage(config, "koha") },
+        instance: config.koha.instance,
+        database: { host: this.mariadb.hostname, name: `koha_${config.koha.instance.replace(/-/g, "_")}`, user: "koha", password: dbPassword },
+        messageBroker: { host: this.rabbitmq.hostname, user: "koha", password: mqPassword },
+        memcachedServers: `${this.memcached.hostname}:${MEMCACHED_PORT}`,
+        elasticsearchHost: `${this.elasticsearch.hostname}:${ELASTICSEARCH_HTTP_PORT}`,
+        opacPort: KOHA_OPAC_PORT,
+        staffPort: KOHA_STAFF_PORT,
+      }),
+      // frontnet: reachable by the tunnel connector; backnet: reaches the datastores.
+      networks: [this.topology.front, this.topology.back],
+      owner,
+    });
+  }
+}
