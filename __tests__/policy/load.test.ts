@@ -1,0 +1,249 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  InputError,
+  describeJsonError,
+  lineColumn,
+  lineOf,
+  loadStacks,
+  sourceLines,
+  stackName,
+} from "../../policy/load";
+
+const FIX = path.join(__dirname, "..", "fixtures", "cli");
+
+/** Load with cwd = the fixture folder, so `file` fields are short and stable. */
+function load(...paths: string[]) {
+  return loadStacks(paths, { cwd: FIX });
+}
+
+function inputError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    const message = (e as Error).message;
+    expect(message).not.toContain("\n");
+    return message;
+  }
+  throw new Error("expected an InputError");
+}
+
+let tmp: string;
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bulwark-load-"));
+});
+afterEach(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+function write(rel: string, text: string): string {
+  const p = path.join(tmp, rel);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, text);
+  return p;
+}
+
+describe("loadStacks: finding stacks", () => {
+  test("a single cdk.tf.json is named after its stack directory", () => {
+    const [s, ...rest] = load("synth/stacks/koha/cdk.tf.json");
+    expect(rest).toEqual([]);
+    expect(s.stack).toBe("koha");
+    expect(s.file).toBe(path.join("synth", "stacks", "koha", "cdk.tf.json"));
+    expect(s.path).toBe(fs.realpathSync(path.join(FIX, "synth/stacks/koha/cdk.tf.json")));
+    expect(Object.keys(s.json.resource as object)).toEqual(["docker_network", "docker_container"]);
+    expect(s.text.startsWith("{")).toBe(true);
+  });
+
+  test("a cdktf.out-shaped directory yields stacks/<name>/cdk.tf.json sorted by name", () => {
+    expect(load("synth").map((s) => [s.stack, s.file])).toEqual([
+      ["edge", path.join("synth", "stacks", "edge", "cdk.tf.json")],
+      ["koha", path.join("synth", "stacks", "koha", "cdk.tf.json")],
+    ]);
+  });
+
+  test("a project root is searched for cdktf.out/stacks/<name>/cdk.tf.json", () => {
+    write("proj/cdktf.out/stacks/web/cdk.tf.json", '{"resource": {}}');
+    write("proj/main.tf.json", '{"resource": {}}'); // ignored: the cdktf search found stacks first
+    const stacks = loadStacks(["proj"], { cwd: tmp });
+    expect(stacks.map((s) => [s.stack, s.file])).toEqual([["web", path.join("proj", "cdktf.out", "stacks", "web", "cdk.tf.json")]]);
+  });
+
+  test("the stacks/ folder itself and a single stack directory work too", () => {
+    expect(load("synth/stacks").map((s) => s.stack)).toEqual(["edge", "koha"]);
+    expect(load("synth/stacks/koha").map((s) => s.stack)).toEqual(["koha"]);
+  });
+
+  test("a plain Terraform JSON directory: each *.tf.json is its own stack, other files ignored", () => {
+    expect(load("plain").map((s) => [s.stack, s.file])).toEqual([
+      ["app", path.join("plain", "app.tf.json")],
+      ["network", path.join("plain", "network.tf.json")],
+    ]);
+  });
+
+  test("several paths keep argument order; a file reached twice is read once", () => {
+    const stacks = load("plain/network.tf.json", "synth", "synth/stacks/koha/cdk.tf.json", "./plain/../plain/network.tf.json");
+    expect(stacks.map((s) => s.stack)).toEqual(["network", "edge", "koha"]);
+  });
+
+  test("file is relative to cwd when under it, else the path as given", () => {
+    const outside = write("elsewhere/net.tf.json", '{"resource": {}}');
+    const [s] = loadStacks([outside], { cwd: FIX });
+    expect(s.file).toBe(outside);
+    const [r] = loadStacks([path.join(FIX, "plain", "app.tf.json")], { cwd: FIX });
+    expect(r.file).toBe(path.join("plain", "app.tf.json"));
+  });
+
+  test("a UTF-8 byte order mark is accepted", () => {
+    const p = write("bom.tf.json", '\ufeff{"variable": {"x": {}}}');
+    expect(loadStacks([p], { cwd: tmp })[0].json).toEqual({ variable: { x: {} } });
+  });
+
+  test("stackName", () => {
+    expect(stackName("cdktf.out/stacks/koha/cdk.tf.json")).toBe("koha");
+    expect(stackName("/x/net/main.tf.json")).toBe("main");
+    expect(stackName("plan.json")).toBe("plan");
+    expect(stackName("weird")).toBe("weird");
+  });
+});
+
+describe("loadStacks: input errors name the file and the problem in one line", () => {
+  test("missing file", () => {
+    expect(inputError(() => load("nope/cdk.tf.json"))).toBe(`${path.join("nope", "cdk.tf.json")}: no such file or directory`);
+  });
+
+  test("no paths at all", () => {
+    expect(inputError(() => loadStacks([]))).toMatch(/^no input/);
+  });
+
+  test("directory without stacks", () => {
+    fs.mkdirSync(path.join(tmp, "empty"));
+    write("empty/notes.json", "{}");
+    expect(inputError(() => loadStacks(["empty"], { cwd: tmp }))).toBe(
+      "empty: no Terraform JSON found (looked for stacks/*/cdk.tf.json, cdktf.out/stacks/*/cdk.tf.json, */cdk.tf.json and *.tf.json)",
+    );
+  });
+
+  test("empty and blank files", () => {
+    expect(inputError(() => load("invalid/empty.tf.json"))).toBe(`${path.join("invalid", "empty.tf.json")}: empty file`);
+    expect(inputError(() => load("invalid/blank.tf.json"))).toBe(`${path.join("invalid", "blank.tf.json")}: empty file`);
+  });
+
+  test("invalid JSON reports line and column (position from V8)", () => {
+    expect(inputError(() => load("invalid/trailing-comma.tf.json"))).toBe(
+      `${path.join("invalid", "trailing-comma.tf.json")}: invalid JSON at line 4, column 3: Expected double-quoted property name`,
+    );
+  });
+
+  test("invalid JSON reports line and column when V8 gives no position", () => {
+    expect(inputError(() => load("invalid/unexpected-token.tf.json"))).toBe(
+      `${path.join("invalid", "unexpected-token.tf.json")}: invalid JSON at line 3, column 23: Unexpected token '}'`,
+    );
+  });
+
+  test("truncated JSON points at the end of the last line", () => {
+    expect(inputError(() => load("invalid/truncated.tf.json"))).toMatch(/: invalid JSON at line 3, column 24: /);
+  });
+
+  test("JSON that is not Terraform", () => {
+    expect(inputError(() => load("invalid/array.tf.json"))).toBe(
+      `${path.join("invalid", "array.tf.json")}: not a Terraform JSON configuration (top level is an array, expected an object)`,
+    );
+    expect(inputError(() => load("invalid/not-terraform.json"))).toBe(
+      `${path.join("invalid", "not-terraform.json")}: not a Terraform JSON configuration (none of the top-level blocks resource, data, variable, provider, terraform, output, locals, module)`,
+    );
+    expect(inputError(() => load("invalid/plan.json"))).toMatch(/`terraform show -json` output, which is not supported/);
+    const scalar = write("n.tf.json", "42");
+    expect(inputError(() => loadStacks([scalar], { cwd: tmp }))).toBe("n.tf.json: not a Terraform JSON configuration (top level is a number, expected an object)");
+    const nul = write("z.tf.json", "null");
+    expect(inputError(() => loadStacks([nul], { cwd: tmp }))).toMatch(/top level is null/);
+  });
+
+  test("the first bad path stops loading", () => {
+    expect(inputError(() => load("plain", "invalid/empty.tf.json", "synth"))).toMatch(/empty\.tf\.json: empty file$/);
+  });
+});
+
+describe("describeJsonError and lineColumn", () => {
+  const describe1 = (text: string) => {
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      return describeJsonError(text, e);
+    }
+    throw new Error("valid JSON");
+  };
+
+  test.each([
+    ["[1,,2]", "invalid JSON at line 1, column 4: Unexpected token ','"],
+    ['{"a": tru}', "invalid JSON at line 1, column 7: Unexpected token '}'"],
+    ['{"a":1} x', "invalid JSON at line 1, column 9: Unexpected non-whitespace character after JSON"],
+    ['{\n  "a":\n}', "invalid JSON at line 3, column 1: Unexpected token '}'"],
+    ['"abc', "invalid JSON at line 1, column 5: Unterminated string"],
+  ])("%j", (text, expected) => {
+    expect(describe1(text)).toBe(expected);
+  });
+
+  test("a very long excerpt in V8's message is dropped", () => {
+    const text = `{"a": [${"1, ".repeat(1000)}}]}`;
+    expect(describe1(text)).toBe("invalid JSON at line 1, column 3008: Unexpected token '}'");
+  });
+
+  test("lineColumn is 1-based and handles CRLF", () => {
+    expect(lineColumn("abc", 0)).toEqual({ line: 1, column: 1 });
+    expect(lineColumn("a\nbc", 3)).toEqual({ line: 2, column: 2 });
+    expect(lineColumn("a\r\nbc", 4)).toEqual({ line: 2, column: 2 });
+    expect(lineColumn("a", 99)).toEqual({ line: 1, column: 2 });
+  });
+});
+
+describe("sourceLines", () => {
+  const text = [
+    "{", //                                  1
+    '  "terraform": {', //                   2
+    '    "backend": { "s3": {} }', //        3
+    "  },", //                               4
+    '  "provider": { "github": [{}] },', //  5
+    '  "variable": {', //                    6
+    '    "token": { "sensitive": true }', // 7
+    "  },", //                               8
+    '  "data": { "cloudflare_zone": {', //   9
+    '    "main": {} } },', //                10
+    '  "resource": [{', //                   11
+    '    "docker_container": {', //          12
+    '      "db": { "name": "x" },', //       13
+    '      "app": [{ "name": "y" }]', //     14
+    "    }", //                              15
+    "  }]", //                               16
+    "}", //                                  17
+  ].join("\n");
+
+  test("addresses map to the line of their block, array forms included", () => {
+    const lines = sourceLines(text);
+    expect(lines.get("terraform")).toBe(2);
+    expect(lines.get("terraform.backend")).toBe(3);
+    expect(lines.get("provider.github")).toBe(5);
+    expect(lines.get("var.token")).toBe(7);
+    expect(lines.get("data.cloudflare_zone.main")).toBe(10);
+    expect(lines.get("docker_container.db")).toBe(13);
+    expect(lines.get("docker_container.app")).toBe(14);
+    // Attributes inside a resource are not addresses.
+    expect(lines.has("docker_container.name")).toBe(false);
+  });
+
+  test("lineOf falls back to the enclosing block", () => {
+    const lines = sourceLines(text);
+    expect(lineOf(lines, "provider.github.eu")).toBe(5);
+    expect(lineOf(lines, "docker_container.db")).toBe(13);
+    expect(lineOf(lines, "docker_network.none")).toBeUndefined();
+  });
+
+  test("the fixture's resources are found on their own lines", () => {
+    const [koha] = load("synth/stacks/koha/cdk.tf.json");
+    const lines = sourceLines(koha.text);
+    const textLines = koha.text.split("\n");
+    expect(textLines[lines.get("docker_container.db")! - 1].trim()).toBe('"db": {');
+    expect(textLines[lines.get("docker_container.tools")! - 1].trim()).toBe('"tools": {');
+  });
+});

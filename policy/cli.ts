@@ -1,0 +1,226 @@
+/**
+ * `bulwark`: the policy engine over Terraform JSON, for CI and for people.
+ *
+ *   bulwark check <path>... [--format text|json|sarif|markdown] [--fail-on error|warning|info|never] [--output FILE]
+ *   bulwark rules [--format text|json]
+ *
+ * Exit codes (a public contract):
+ *   0  no unsuppressed finding at or above --fail-on (default: error)
+ *   1  at least one such finding
+ *   2  usage or input error: one line on stderr naming the file and the problem, never a trace
+ *
+ * `main` runs in-process (tests inject stdout, stderr, env, cwd and rules); bin/bulwark.js calls it
+ * with `process.argv.slice(2)`.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { CATALOG } from "./catalog";
+import { checkStack, failsAt, summarize, type FailOn, type Report } from "./engine";
+import { InputError, lineOf, loadStacks, sourceLines, type LoadedStack } from "./load";
+import { REPORT_FORMATS, TOOL_VERSION, formatReport, type ReportFormat } from "./report";
+import { ALL_RULES } from "./rules";
+import { SuppressionError } from "./suppressions";
+import type { Finding, Rule } from "./types";
+
+export interface OutputStream {
+  write(chunk: string): unknown;
+  /** Colour is used only when this is true (a terminal). */
+  readonly isTTY?: boolean;
+}
+
+export interface CliIO {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Directory relative paths are resolved against and reported relative to. */
+  readonly cwd: string;
+  /** Rules to run. @default ALL_RULES */
+  readonly rules: readonly Rule[];
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+const FAIL_ON: readonly FailOn[] = ["error", "warning", "info", "never"];
+const RULES_FORMATS = ["text", "json"] as const;
+
+interface CheckOptions {
+  readonly format: ReportFormat;
+  readonly failOn: FailOn;
+  readonly output?: string;
+}
+
+/** Run the CLI with the user's arguments (without `node` and the script); returns the exit code. */
+export function main(args: readonly string[], io: Partial<CliIO> = {}): number {
+  const ctx: CliIO = {
+    stdout: io.stdout ?? process.stdout,
+    stderr: io.stderr ?? process.stderr,
+    env: io.env ?? process.env,
+    cwd: io.cwd ?? process.cwd(),
+    rules: io.rules ?? ALL_RULES,
+  };
+  const fail = (message: string): number => {
+    ctx.stderr.write(`bulwark: ${oneLine(message)}\n`);
+    return EXIT_USAGE;
+  };
+  if (args.length === 0) return fail("missing command: use `bulwark check <path>...` or `bulwark rules` (see `bulwark --help`)");
+
+  let exitCode = EXIT_OK;
+  const program = buildProgram(ctx, (code) => (exitCode = code));
+  try {
+    program.parse([...args], { from: "user" });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return EXIT_OK; // --help, --version
+      return fail(e.message.replace(/^error: /, ""));
+    }
+    if (e instanceof InputError) return fail(e.message);
+    const err = e instanceof Error ? e : new Error(String(e));
+    if (ctx.env.BULWARK_DEBUG) ctx.stderr.write(`${err.stack ?? err.message}\n`);
+    return fail(`internal error: ${err.message}${ctx.env.BULWARK_DEBUG ? "" : " (set BULWARK_DEBUG=1 for the stack trace)"}`);
+  }
+}
+
+function buildProgram(ctx: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command("bulwark")
+    .description("Judge Terraform JSON (cdk.tf.json, cdktf.out/, *.tf.json) against the bulwark policy catalog.")
+    .version(TOOL_VERSION, "-V, --version")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void ctx.stdout.write(s),
+      writeErr: (s) => void ctx.stderr.write(s),
+      // main() prints commander's errors itself, as one `bulwark: …` line.
+      outputError: () => undefined,
+    })
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on, 2 usage or input error.",
+    );
+
+  program
+    .command("check")
+    .description("check Terraform JSON files or directories (cdktf.out/, a stack directory, a folder of *.tf.json)")
+    .argument("<path...>", "cdk.tf.json, *.tf.json, cdktf.out/ or a directory of *.tf.json files")
+    .addOption(new Option("-f, --format <format>", "report format").choices(REPORT_FORMATS).default("text"))
+    .addOption(new Option("--fail-on <severity>", "exit 1 when an unsuppressed finding is at or above this severity").choices(FAIL_ON).default("error"))
+    .addOption(new Option("-o, --output <file>", "write the report to FILE instead of stdout (directories are created; `-` is stdout)"))
+    .action((paths: string[], opts: CheckOptions) => setExit(runCheck(paths, opts, ctx)));
+
+  program
+    .command("rules")
+    .description("list the rule catalog (id, severity, title, anchor)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(RULES_FORMATS).default("text"))
+    .action((opts: { format: (typeof RULES_FORMATS)[number] }) => {
+      ctx.stdout.write(opts.format === "json" ? rulesJson() : rulesText());
+      setExit(EXIT_OK);
+    });
+
+  return program;
+}
+
+function runCheck(paths: readonly string[], opts: CheckOptions, ctx: CliIO): number {
+  const inputs = loadStacks(paths, { cwd: ctx.cwd });
+  const toFile = opts.output !== undefined && opts.output !== "-";
+  const output = toFile ? resolveOutput(opts.output!, inputs, ctx.cwd) : null;
+  const report = checkInputs(inputs, ctx.rules);
+  const color = output === null && ctx.stdout.isTTY === true && colorAllowed(ctx.env);
+  const text = formatReport(report, opts.format, { color, locate: opts.format === "sarif" ? locator(inputs) : undefined });
+  if (output === null) ctx.stdout.write(text);
+  else writeReport(output, opts.output!, text);
+  return failsAt(report.findings, opts.failOn) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** Check every stack; an invalid suppression becomes an input error naming the file. */
+export function checkInputs(inputs: readonly LoadedStack[], rules: readonly Rule[] = ALL_RULES): Report {
+  const findings: Finding[] = [];
+  let resources = 0;
+  for (const input of inputs) {
+    let result: ReturnType<typeof checkStack>;
+    try {
+      result = checkStack(input, rules);
+    } catch (e) {
+      if (e instanceof SuppressionError) throw new InputError(`${input.file}: invalid suppression: ${e.message}`);
+      throw e;
+    }
+    findings.push(...result.findings);
+    resources += result.resources;
+  }
+  return { findings, summary: summarize(findings, inputs.length, resources) };
+}
+
+/** https://no-color.org: NO_COLOR present and non-empty disables colour; so does TERM=dumb. */
+export function colorAllowed(env: Readonly<Record<string, string | undefined>>): boolean {
+  return !(env.NO_COLOR !== undefined && env.NO_COLOR !== "") && env.TERM !== "dumb";
+}
+
+/** Absolute output path, refusing one that is (or links to) an input file. */
+function resolveOutput(given: string, inputs: readonly LoadedStack[], cwd: string): string {
+  if (given.trim() === "") throw new InputError("--output needs a file name");
+  const abs = path.resolve(cwd, given);
+  const real = realOrParentReal(abs);
+  const clash = inputs.find((i) => i.path === abs || i.path === real);
+  if (clash) throw new InputError(`--output ${given}: refusing to overwrite the input file ${clash.file}`);
+  return abs;
+}
+
+function realOrParentReal(abs: string): string {
+  try {
+    return fs.realpathSync(abs);
+  } catch {
+    try {
+      return path.join(fs.realpathSync(path.dirname(abs)), path.basename(abs));
+    } catch {
+      return abs;
+    }
+  }
+}
+
+function writeReport(abs: string, given: string, text: string): void {
+  try {
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, text);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : code ?? (e as Error).message;
+    throw new InputError(`--output ${given}: cannot write (${why})`);
+  }
+}
+
+/** Lines of resources, computed once per file and only when a format asks. */
+function locator(inputs: readonly LoadedStack[]): (file: string, address: string) => number | undefined {
+  const byFile = new Map(inputs.map((i) => [i.file, i]));
+  const cache = new Map<string, ReadonlyMap<string, number>>();
+  return (file, address) => {
+    let lines = cache.get(file);
+    if (!lines) {
+      const input = byFile.get(file);
+      if (!input) return undefined;
+      cache.set(file, (lines = sourceLines(input.text)));
+    }
+    return lineOf(lines, address);
+  };
+}
+
+export function rulesJson(): string {
+  const list = CATALOG.map((m) => ({ id: m.id, severity: m.severity, title: m.title, anchor: m.anchor, fix: m.fix }));
+  return JSON.stringify(list, null, 2) + "\n";
+}
+
+export function rulesText(): string {
+  const header = { id: "ID", severity: "SEVERITY", title: "TITLE", anchor: "ANCHOR" };
+  const rows = [header, ...CATALOG];
+  const w = (k: "id" | "severity" | "title") => Math.max(...rows.map((r) => r[k].length));
+  const [wi, ws, wt] = [w("id"), w("severity"), w("title")];
+  return rows.map((r) => `${r.id.padEnd(wi)}  ${r.severity.padEnd(ws)}  ${r.title.padEnd(wt)}  ${r.anchor}`.trimEnd()).join("\n") + "\n";
+}
+
+function oneLine(s: string): string {
+  return s
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "")
+    .join(" ");
+}

@@ -1,0 +1,33 @@
+/**
+ * Machine-readable report. The shape is a public contract (scripts and CI parse it): keys appear
+ * in this exact order, and `version` changes only when a field changes meaning or disappears.
+ */
+import type { Report } from "../engine";
+
+export const JSON_REPORT_VERSION = 1;
+
+export function formatJson(report: Report): string {
+  const doc = {
+    version: JSON_REPORT_VERSION,
+    findings: report.findings.map((f) => ({
+      ruleId: f.ruleId,
+      severity: f.severity,
+      stack: f.stack,
+      address: f.address,
+      constructPath: f.constructPath,
+      file: f.file,
+      message: f.message,
+      suppressed: f.suppressed,
+      suppressionReason: f.suppressionReason,
+    })),
+    summary: {
+      stacks: report.summary.stacks,
+      resources: report.summary.resources,
+      errors: report.summary.errors,
+      warnings: report.summary.warnings,
+      infos: report.summary.infos,
+      suppressed: report.summary.suppressed,
+    },
+  };
+  return JSON.stringify(doc, null, 2) + "\n";
+}
