@@ -77,6 +77,14 @@ const Repository = z.strictObject({
   /** CODEOWNERS entries added to the critical paths of seed 000 §1.2. */
   codeOwners: z.array(CodeOwner).default([]),
   defaultBranch: z.string().default("main"),
+  /**
+   * Secret scanning with push protection. On private repositories it needs GitHub Advanced
+   * Security or Secret Protection; turning it off there is a GH-011 warning, never allowed on
+   * public repositories.
+   */
+  secretScanning: z.boolean().default(true),
+  /** Advanced Security on private/internal repositories (public ones must leave it out: 422). */
+  advancedSecurity: z.boolean().default(true),
 });
 
 const Access = z.strictObject({

@@ -21,6 +21,7 @@ import {
   KOHA_STAFF_PORT,
   MEMCACHED_PORT,
 } from "../constructs/profiles";
+import { addKohaEdge, type KohaEdge } from "../constructs/cloudflare/koha-edge";
 import { dockerStackBase, pinnedImage } from "./common";
 
 export interface KohaStackProps {
@@ -34,6 +35,8 @@ export class KohaStack extends TerraformStack {
   readonly rabbitmq: HardenedContainer;
   readonly elasticsearch: HardenedContainer;
   readonly memcached: HardenedContainer;
+  /** Cloudflare Tunnel (OPAC public, staff behind Access), WAF and rate limits. */
+  readonly edge: KohaEdge;
 
   constructor(scope: Construct, id: string, props: KohaStackProps) {
     super(scope, id);
@@ -102,5 +105,8 @@ export class KohaStack extends TerraformStack {
       networks: [this.topology.front, this.topology.back],
       owner,
     });
+
+    // The only way in: RabbitMQ management, Elasticsearch and MariaDB are never published.
+    this.edge = addKohaEdge(this, { config, topology: this.topology, koha: this.koha, opacPort: KOHA_OPAC_PORT, staffPort: KOHA_STAFF_PORT });
   }
 }

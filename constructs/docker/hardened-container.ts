@@ -87,6 +87,8 @@ export class HardenedContainer extends Construct {
   readonly image: Image;
   readonly volumes: readonly Volume[];
   readonly service: ServiceSpec;
+  /** The networks the container joins. */
+  readonly networks: readonly HardenedNetwork[];
   /** Docker DNS name other containers on a shared network use. */
   readonly hostname: string;
 
@@ -94,6 +96,7 @@ export class HardenedContainer extends Construct {
     super(scope, id);
     const spec = props.service;
     this.service = spec;
+    this.networks = [...props.networks];
     const where = `HardenedContainer ${this.node.path}`;
     const fail = (prop: string, problem: string, fix: string): never => {
       throw new Error(`${where}: ${prop} ${problem}. Fix: ${fix}`);

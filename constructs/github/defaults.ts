@@ -1,0 +1,63 @@
+/**
+ * The governance defaults of seed 000 phases 1–2, in one place so the construct, the templates,
+ * the tests and the README quote the same lists.
+ */
+
+/**
+ * The required check that enforces SHA-pinned `uses:` in workflows. integrations/github 6.9.0
+ * has no `sha_pinning_required` (it arrives in 6.11), so pinning can only be required through a
+ * status check that a workflow in the repository reports under this name.
+ */
+export const SHA_PINNING_CHECK = "actions-pinned";
+
+/**
+ * Status checks required on the default branch (seed 000 §1.3: hadolint, shellcheck, trivy
+ * config, trivy image, secret scan, compose validation) plus the SHA-pinning check (§2.2).
+ * The names are the check-run names your workflows report (the job `name:`, or the job id).
+ */
+export const DEFAULT_REQUIRED_CHECKS: readonly string[] = [
+  "hadolint",
+  "shellcheck",
+  "trivy-config",
+  "trivy-image",
+  "secret-scan",
+  "compose-validate",
+  SHA_PINNING_CHECK,
+];
+
+/** A path that always gets code owners, and why. */
+export interface CriticalPath {
+  /** CODEOWNERS pattern (gitignore syntax; a leading `/` anchors it at the repository root). */
+  readonly pattern: string;
+  readonly why: string;
+}
+
+/**
+ * Critical paths of seed 000 §1.2 plus the governance files themselves (whoever may edit
+ * CODEOWNERS or the workflows may grant themselves anything else). They are written last in
+ * CODEOWNERS because the last matching pattern wins, so a catch-all `*` cannot override them.
+ */
+export const CRITICAL_PATHS: readonly CriticalPath[] = [
+  { pattern: "/.github/workflows/", why: "CI/CD definitions (seed 000 §1.2)" },
+  { pattern: "/.github/CODEOWNERS", why: "who owns review" },
+  { pattern: "/.github/dependabot.yml", why: "dependency update policy" },
+  { pattern: "/SECURITY.md", why: "vulnerability reporting policy" },
+  { pattern: "Dockerfile", why: "image build (seed 000 §1.2)" },
+  { pattern: "/scripts/koha-setup/", why: "instance setup scripts (seed 000 §1.2)" },
+  { pattern: "docker-compose.yaml", why: "runtime topology, deploy repository (seed 000 §1.2)" },
+];
+
+/** Dependabot version-update ecosystems the construct can write into `.github/dependabot.yml`. */
+export type DependabotEcosystem = "github-actions" | "docker" | "docker-compose" | "npm" | "pip" | "composer" | "gomod" | "terraform";
+
+/** `github-actions` keeps SHA pins current; `docker` keeps base images current (seed 000 §0.5). */
+export const DEFAULT_DEPENDABOT_ECOSYSTEMS: readonly DependabotEcosystem[] = ["github-actions", "docker"];
+
+/** CODEOWNERS owner: `@user`, `@org/team` or an e-mail address (same rule as config/schema.ts). */
+export const CODE_OWNER = /^@[\w.-]+(\/[\w.-]+)?$|^[^@\s]+@[^@\s]+$/;
+
+/** GitHub repository names. */
+export const REPOSITORY_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/** Actions secret names (GitHub: letters, digits, underscores; no leading digit; no GITHUB_ prefix). */
+export const ACTIONS_SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -1,0 +1,59 @@
+/**
+ * The `governance` stack: the GitHub repositories named in the deployment configuration (for
+ * seed 000 the build repository and the deploy repository of its two-repository architecture),
+ * each governed by a RepositoryGovernance.
+ *
+ * The provider has no token attribute on purpose: integrations/github reads GITHUB_TOKEN (or the
+ * `gh` CLI login) from the environment, so no credential is ever in code or in cdk.tf.json.
+ */
+import { TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { GithubProvider } from "@cdktf/provider-github/lib/provider";
+import type { DeploymentConfig } from "../config/schema";
+import { applyBackend } from "../constructs/core/backend";
+import { RepositoryGovernance, logicalNameFor } from "../constructs/github/repository-governance";
+
+export interface GovernanceStackProps {
+  readonly config: DeploymentConfig;
+}
+
+export class GovernanceStack extends TerraformStack {
+  /** One per configured repository, in configuration order (main.ts prints their Scorecard tiers). */
+  readonly governance: RepositoryGovernance[];
+
+  constructor(scope: Construct, id: string, props: GovernanceStackProps) {
+    super(scope, id);
+    const { github, backend } = props.config;
+
+    new GithubProvider(this, "github", { owner: github.owner });
+    applyBackend(this, backend, id);
+
+    const seen = new Map<string, string>();
+    for (const repo of github.repositories) {
+      const stem = logicalNameFor(repo.name);
+      const other = seen.get(stem);
+      if (other !== undefined) {
+        throw new Error(
+          `GovernanceStack ${this.node.path}: github.repositories "${other}" and "${repo.name}" map to the same Terraform address stem "${stem}" (GitHub names are case-insensitive). Fix: list each repository once`,
+        );
+      }
+      seen.set(stem, repo.name);
+    }
+
+    this.governance = github.repositories.map(
+      (repo) =>
+        new RepositoryGovernance(this, repo.name, {
+          name: repo.name,
+          description: repo.description,
+          visibility: repo.visibility,
+          defaultBranch: repo.defaultBranch,
+          mode: github.mode,
+          requiredChecks: repo.requiredChecks,
+          codeOwners: repo.codeOwners,
+          secretScanning: repo.secretScanning,
+          // Public repositories reject `advanced_security` (422): only send it for private ones.
+          advancedSecurity: repo.visibility === "public" ? undefined : repo.advancedSecurity,
+        }),
+    );
+  }
+}
