@@ -76,6 +76,8 @@ class Index implements StackIndex {
   private readonly types = new Map<string, IndexedResource[]>();
   private readonly addresses = new Map<string, IndexedResource>();
   private reverse: Map<string, IndexedResource[]> | null = null;
+  /** Rules resolve the same strings over and over (every image, every network name). */
+  private readonly resolved = new Map<string, string | null>();
 
   constructor(readonly stack: string, readonly file: string, readonly json: Json) {
     for (const [mode, key] of [["resource", "resource"], ["data", "data"]] as const) {
@@ -161,6 +163,15 @@ class Index implements StackIndex {
   resolveString(value: unknown): string | null {
     if (typeof value !== "string") return null;
     if (!value.includes("${")) return value;
+    let hit = this.resolved.get(value);
+    if (hit === undefined) {
+      hit = this.resolveUncached(value);
+      this.resolved.set(value, hit);
+    }
+    return hit;
+  }
+
+  private resolveUncached(value: string): string | null {
     const m = /^\$\{([^}]*)\}$/.exec(value.trim());
     if (!m) return null;
     const refs = parseReferences(value);

@@ -86,8 +86,20 @@ export function nameWords(name: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
+const secretNameCache = new Map<string, boolean>();
+
 /** `DB_PASSWORD`, `jwtSecret`, `OPENAI_API_KEY` yes; `COMPASS_URL`, `service_private_ip` no. */
 export function looksLikeSecretName(name: string): boolean {
+  let hit = secretNameCache.get(name);
+  if (hit === undefined) {
+    hit = secretNameUncached(name);
+    // Names repeat across thousands of containers; bound the cache for pathological input.
+    if (secretNameCache.size < 100_000) secretNameCache.set(name, hit);
+  }
+  return hit;
+}
+
+function secretNameUncached(name: string): boolean {
   const words = nameWords(name);
   for (let i = 0; i < words.length; i++) {
     if (SECRET_WORDS.has(words[i])) return true;
