@@ -1,0 +1,86 @@
+/**
+ * cloudflared connector profile (the only way in: a Cloudflare Tunnel, seeds 000 and 002).
+ *
+ * Image: docker.io/cloudflare/cloudflared:2026.9.1
+ *
+ * Sources read:
+ * - cloudflare/cloudflared Dockerfile (current: alpine 3.24 final stage; earlier releases used
+ *   distroless `nonroot`)
+ * - ../shared/PROVIDER_NOTES.md "cloudflared in a container" (checked facts of this project)
+ * - public compose files pinning cloudflare/cloudflared:2026.9.x (for the tag only)
+ *
+ * Verified:
+ * - `USER 65532:65532` (numeric on purpose, "Kubernetes doesn't support strings") in both the
+ *   distroless and the alpine generations; ENTRYPOINT ["cloudflared", "--no-autoupdate"].
+ * - The current Dockerfile sets `ENV TUNNEL_METRICS=0.0.0.0:2000`; our `--metrics 127.0.0.1:2000`
+ *   flag overrides it, so metrics never listen beyond the container.
+ * - The image's own HEALTHCHECK is `cloudflared tunnel --metrics 127.0.0.1:2000 ready`
+ *   (`ready` needs cloudflared >= 2024.11.1, PROVIDER_NOTES); read-only root and cap_drop ALL work.
+ * - The token goes in TUNNEL_TOKEN, never on the command line (old versions leak argv through
+ *   /debug/pprof).
+ * - Egress only (7844 tcp/udp to the Cloudflare edge): no port is listed and none may be published.
+ *
+ * Not verified:
+ * - That the 2026.9.1 tag exists on Docker Hub: seen pinned in several public compose files, not
+ *   in a registry listing. No digest: pin it in your deployment config.
+ */
+import type { ImageSpec, ResourceSpec, SecretRef, ServiceSpec } from "../service/spec";
+import { HealthProbe } from "../service/health";
+import { positiveInt, requireSecret, resolveImage, resolveResources, serviceName } from "./common";
+
+const PROFILE = "cloudflaredProfile";
+
+export const CLOUDFLARED_DEFAULT_IMAGE: ImageSpec = { repository: "cloudflare/cloudflared", tag: "2026.9.1" };
+export const CLOUDFLARED_USER = "65532:65532";
+
+export const CLOUDFLARED_PROVENANCE =
+  "cloudflare/cloudflared:2026.9.1. Read: cloudflare/cloudflared Dockerfile; PROVIDER_NOTES.md. " +
+  "Verified: USER 65532:65532; ENTRYPOINT cloudflared --no-autoupdate; `tunnel ready` probe; token via " +
+  "TUNNEL_TOKEN. Unverified: tag existence on Docker Hub, no digest.";
+
+const DEFAULT_RESOURCES: ResourceSpec = { memoryMb: 256, cpuShares: 512, maxProcesses: 256, maxOpenFiles: 8192 };
+
+export interface CloudflaredProfileOptions {
+  /** @default "cloudflared" */
+  readonly name?: string;
+  /** @default CLOUDFLARED_DEFAULT_IMAGE (cloudflare/cloudflared:2026.9.1) */
+  readonly image?: Partial<ImageSpec>;
+  /** Tunnel token, from `DataCloudflareZeroTrustTunnelCloudflaredToken.token` via Secret.fromSensitiveValue. */
+  readonly token: SecretRef;
+  /** Loopback metrics/readiness port. @default 2000 */
+  readonly metricsPort?: number;
+  /** @default { memoryMb: 256, cpuShares: 512, maxProcesses: 256, maxOpenFiles: 8192 } */
+  readonly resources?: Partial<ResourceSpec>;
+}
+
+export function cloudflaredProfile(opts: CloudflaredProfileOptions): ServiceSpec {
+  const name = serviceName(PROFILE, opts.name, "cloudflared");
+  const image = resolveImage(PROFILE, opts.image, CLOUDFLARED_DEFAULT_IMAGE);
+  const resources = resolveResources(PROFILE, opts.resources, DEFAULT_RESOURCES);
+  const token = requireSecret(PROFILE, "token", opts.token);
+  const metrics = `127.0.0.1:${positiveInt(PROFILE, "metricsPort", opts.metricsPort ?? 2000, 1024, 65535)}`;
+
+  return {
+    name,
+    image,
+    role: "ingress",
+    user: CLOUDFLARED_USER,
+    // Appended to the image ENTRYPOINT ["cloudflared", "--no-autoupdate"].
+    command: ["tunnel", "--no-autoupdate", "--metrics", metrics, "run"],
+    ports: [],
+    env: {},
+    secretEnv: { TUNNEL_TOKEN: token },
+    health: {
+      probe: HealthProbe.exec("cloudflared", "tunnel", "--metrics", metrics, "ready"),
+      interval: "30s",
+      timeout: "5s",
+      retries: 3,
+      startPeriod: "20s",
+    },
+    resources,
+    writablePaths: [],
+    dataVolumes: [],
+    capabilities: [],
+    provenance: CLOUDFLARED_PROVENANCE,
+  };
+}
