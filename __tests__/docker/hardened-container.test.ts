@@ -256,3 +256,15 @@ describe("HardenedContainer properties", () => {
     );
   });
 });
+
+describe("HardenedContainer stop grace", () => {
+  test("stopGraceSeconds renders as stop_timeout and destroy_grace_seconds", () => {
+    const c = container(synthStackJson(build({ stopGraceSeconds: 60 }).stack) as Json);
+    expect(c.stop_timeout).toBe(60);
+    expect(c.destroy_grace_seconds).toBe(60);
+    expect(container(synthStackJson(build().stack) as Json).stop_timeout).toBeUndefined();
+  });
+  test.each([0, -1, 1.5, 4000])("stopGraceSeconds %p is refused", (v) => {
+    expect(() => build({ stopGraceSeconds: v })).toThrow(/service\.stopGraceSeconds is .*Fix: use a whole number of seconds between 1 and 3600/);
+  });
+});

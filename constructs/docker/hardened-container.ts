@@ -257,6 +257,11 @@ export class HardenedContainer extends Construct {
     if (!Number.isInteger(maxSize) || maxSize < 1) fail("logging.maxSizeMb", `is ${maxSize}`, "use a positive whole number of MB");
     if (!Number.isInteger(maxFiles) || maxFiles < 1) fail("logging.maxFiles", `is ${maxFiles}`, "use a positive whole number");
 
+    const stopGrace = spec.stopGraceSeconds;
+    if (stopGrace !== undefined && (!Number.isInteger(stopGrace) || stopGrace < 1 || stopGrace > 3600)) {
+      fail("service.stopGraceSeconds", `is ${stopGrace}`, "use a whole number of seconds between 1 and 3600");
+    }
+
     // --- escape hatches -------------------------------------------------------------------
     const writable = props.escapeHatches?.writableRootFilesystem;
     if (writable && (!writable.reason || writable.reason.trim().length < MIN_REASON)) {
@@ -296,6 +301,9 @@ export class HardenedContainer extends Construct {
       healthcheck,
       restart: restart.policy,
       maxRetryCount,
+      // Same grace for `docker stop` (restarts, host shutdown) and for Terraform replacing it.
+      stopTimeout: stopGrace,
+      destroyGraceSeconds: stopGrace,
       logDriver: "json-file",
       logOpts: { "max-size": `${maxSize}m`, "max-file": String(maxFiles) },
       networksAdvanced: props.networks.map((n) => ({ name: n.name, aliases: [spec.name, ...(props.aliases ?? [])] })),

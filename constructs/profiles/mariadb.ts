@@ -174,6 +174,8 @@ export function mariadbProfile(opts: MariaDbProfileOptions): ServiceSpec {
     ports: [{ port: MARIADB_PORT, name: "mysql" }],
     env,
     secretEnv: { MARIADB_ROOT_PASSWORD: rootPassword, MARIADB_PASSWORD: password },
+    // Clean shutdown flushes and checkpoints; Docker's 10 s default can cut it short.
+    stopGraceSeconds: 60,
     health: {
       probe: HealthProbe.exec("healthcheck.sh", "--connect", "--innodb_initialized"),
       interval: "30s",

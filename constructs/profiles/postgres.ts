@@ -111,6 +111,8 @@ export function postgresProfile(opts: PostgresProfileOptions): ServiceSpec {
     ports: [{ port: POSTGRES_PORT, name: "postgresql" }],
     env,
     secretEnv: { POSTGRES_PASSWORD: password },
+    // Clean shutdown flushes and checkpoints; Docker's 10 s default can cut it short.
+    stopGraceSeconds: 60,
     health: {
       // TCP, not the socket: the init-time server is socket-only, so this stays red until the
       // real server listens.

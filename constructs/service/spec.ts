@@ -154,6 +154,11 @@ export interface ServiceSpec {
   readonly writablePaths?: readonly WritablePath[];
   readonly dataVolumes?: readonly DataVolume[];
   readonly capabilities?: readonly CapabilityGrant[];
+  /**
+   * Seconds the service gets to shut down cleanly after its stop signal before it is killed
+   * (datastores flush and checkpoint). @default 10 (Docker's default)
+   */
+  readonly stopGraceSeconds?: number;
   /** Where each fact of this spec comes from (image version, Dockerfile/entrypoint read). */
   readonly provenance?: string;
 }
