@@ -1,14 +1,12 @@
 /**
- * Tests are transpiled by SWC without type checking (fast); `npm test` type-checks the whole
+ * Tests are transpiled by esbuild without type checking (fast; scripts/jest-transform.js); `npm test` type-checks the whole
  * project with `tsc --noEmit` first, so no type error reaches a green run.
  */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  transform: {
-    "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
-  },
+  transform: { "^.+\\.ts$": "<rootDir>/scripts/jest-transform.js" },
   moduleFileExtensions: ["ts", "js", "json"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   testTimeout: 30000,
