@@ -17,7 +17,7 @@ import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { CATALOG } from "./catalog";
 import { checkStack, failsAt, summarize, type FailOn, type Report } from "./engine";
-import { InputError, lineOf, loadStacks, sourceLines, type LoadedStack } from "./load";
+import { InputError, lineOf, loadStacks, type LoadedStack } from "./load";
 import { REPORT_FORMATS, TOOL_VERSION, formatReport, type ReportFormat } from "./report";
 import { ALL_RULES } from "./rules";
 import { SuppressionError } from "./suppressions";
@@ -122,12 +122,15 @@ function buildProgram(ctx: CliIO, setExit: (code: number) => void): Command {
 }
 
 function runCheck(paths: readonly string[], opts: CheckOptions, ctx: CliIO): number {
-  const inputs = loadStacks(paths, { cwd: ctx.cwd });
+  let inputs: LoadedStack[] | null = loadStacks(paths, { cwd: ctx.cwd });
   const toFile = opts.output !== undefined && opts.output !== "-";
   const output = toFile ? resolveOutput(opts.output!, inputs, ctx.cwd) : null;
   const report = checkInputs(inputs, ctx.rules);
+  const locate = opts.format === "sarif" ? locator(inputs) : undefined;
+  // Let the parsed configurations go before the report string is built (peak memory on big stacks).
+  inputs = null;
   const color = output === null && ctx.stdout.isTTY === true && colorAllowed(ctx.env);
-  const text = formatReport(report, opts.format, { color, locate: opts.format === "sarif" ? locator(inputs) : undefined });
+  const text = formatReport(report, opts.format, { color, locate });
   if (output === null) ctx.stdout.write(text);
   else writeReport(output, opts.output!, text);
   return failsAt(report.findings, opts.failOn) ? EXIT_FINDINGS : EXIT_OK;
@@ -189,18 +192,12 @@ function writeReport(abs: string, given: string, text: string): void {
   }
 }
 
-/** Lines of resources, computed once per file and only when a format asks. */
+/** Lines of resources per file (for SARIF), taken before the inputs are released. */
 function locator(inputs: readonly LoadedStack[]): (file: string, address: string) => number | undefined {
-  const byFile = new Map(inputs.map((i) => [i.file, i]));
-  const cache = new Map<string, ReadonlyMap<string, number>>();
+  const byFile = new Map(inputs.map((i) => [i.file, i.lines]));
   return (file, address) => {
-    let lines = cache.get(file);
-    if (!lines) {
-      const input = byFile.get(file);
-      if (!input) return undefined;
-      cache.set(file, (lines = sourceLines(input.text)));
-    }
-    return lineOf(lines, address);
+    const lines = byFile.get(file);
+    return lines ? lineOf(lines, address) : undefined;
   };
 }
 
