@@ -49,3 +49,16 @@ export function dockerStack(container: Json = compliantContainer(), extraResourc
     },
   };
 }
+
+/** Marks a key to remove in `containerWith` overrides. */
+export const OMIT: unique symbol = Symbol("omit");
+
+/** compliantContainer() with overrides applied; a key set to OMIT is removed. */
+export function containerWith(overrides: Record<string, unknown> = {}): Json {
+  const c = compliantContainer();
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === OMIT) delete c[k];
+    else c[k] = v;
+  }
+  return c;
+}

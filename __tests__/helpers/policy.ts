@@ -23,3 +23,8 @@ export function findings(json: Json, ruleId?: string, stack = "test"): Finding[]
 export function hits(json: Json, ruleId: string): string[] {
   return findings(json, ruleId).map((f) => `${f.severity} ${f.address}`);
 }
+
+/** `RULE severity address` strings of one rule's findings. */
+export function ruleHits(json: Json, ruleId: string): string[] {
+  return findings(json, ruleId).map((f) => `${f.ruleId} ${f.severity} ${f.address}`);
+}

@@ -3,25 +3,13 @@
  * non-compliant fixture per rule, plus edge cases. Every fixture is compliantContainer() with one
  * attribute overridden (or removed). (DOCKER-001 … 014 and the registry: docker-rules.test.ts.)
  */
-import { compliantContainer, dockerStack } from "../helpers/fixtures";
-import { findings, type Json } from "../helpers/policy";
+import { OMIT, containerWith as container, dockerStack } from "../helpers/fixtures";
+import { findings, ruleHits as got, type Json } from "../helpers/policy";
 
 const APP = "docker_container.app";
 const DIGEST = "sha256:" + "b".repeat(64);
 
-const OMIT = Symbol("omit");
-function container(overrides: Record<string, unknown> = {}): Json {
-  const c = compliantContainer();
-  for (const [k, v] of Object.entries(overrides)) {
-    if (v === OMIT) delete c[k];
-    else c[k] = v;
-  }
-  return c;
-}
 
-function got(json: Json, ruleId: string): string[] {
-  return findings(json, ruleId).map((f) => `${f.ruleId} ${f.severity} ${f.address}`);
-}
 
 type Sev = "error" | "warning" | "info";
 type Case = [name: string, overrides: Record<string, unknown>, expected: Sev[]];

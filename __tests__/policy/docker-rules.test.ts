@@ -5,26 +5,12 @@
  */
 import { CATALOG } from "../../policy/catalog";
 import { RULES } from "../../policy/rules/docker";
-import { compliantContainer, dockerStack } from "../helpers/fixtures";
-import { findings, type Json } from "../helpers/policy";
+import { OMIT, compliantContainer, containerWith as container, dockerStack } from "../helpers/fixtures";
+import { findings, ruleHits as got, type Json } from "../helpers/policy";
 
 const APP = "docker_container.app";
 
-/** compliantContainer() with overrides applied; a key set to OMIT is removed. */
-const OMIT = Symbol("omit");
-function container(overrides: Record<string, unknown> = {}): Json {
-  const c = compliantContainer();
-  for (const [k, v] of Object.entries(overrides)) {
-    if (v === OMIT) delete c[k];
-    else c[k] = v;
-  }
-  return c;
-}
 
-/** `RULE severity address` of one rule's findings. */
-function got(json: Json, ruleId: string): string[] {
-  return findings(json, ruleId).map((f) => `${f.ruleId} ${f.severity} ${f.address}`);
-}
 
 type Case = [name: string, overrides: Record<string, unknown>, expected: ("error" | "warning" | "info")[]];
 
