@@ -17,8 +17,8 @@ import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { CATALOG } from "./catalog";
 import { checkStack, failsAt, summarize, type FailOn, type Report } from "./engine";
-import { InputError, lineOf, loadStacks, type LoadedStack } from "./load";
-import { REPORT_FORMATS, TOOL_VERSION, formatReport, type ReportFormat } from "./report";
+import { InputError, findStacks, lineOf, readStackSource, type LoadOptions, type LoadedStack, type StackSource } from "./load";
+import { REPORT_FORMATS, TOOL_VERSION, reportPieces, writeBatched, type Pieces, type ReportFormat } from "./report";
 import { ALL_RULES } from "./rules";
 import { SuppressionError } from "./suppressions";
 import type { Finding, Rule } from "./types";
@@ -122,36 +122,67 @@ function buildProgram(ctx: CliIO, setExit: (code: number) => void): Command {
 }
 
 function runCheck(paths: readonly string[], opts: CheckOptions, ctx: CliIO): number {
-  let inputs: LoadedStack[] | null = loadStacks(paths, { cwd: ctx.cwd });
+  const sources = findStacks(paths, { cwd: ctx.cwd });
   const toFile = opts.output !== undefined && opts.output !== "-";
-  const output = toFile ? resolveOutput(opts.output!, inputs, ctx.cwd) : null;
-  const report = checkInputs(inputs, ctx.rules);
-  const locate = opts.format === "sarif" ? locator(inputs) : undefined;
-  // Let the parsed configurations go before the report string is built (peak memory on big stacks).
-  inputs = null;
+  const output = toFile ? resolveOutput(opts.output!, sources, ctx.cwd) : null;
+  const { report, lineMaps } = checkSources(sources, { cwd: ctx.cwd, rules: ctx.rules });
+  const locate = opts.format === "sarif" ? locator(lineMaps) : undefined;
   const color = output === null && ctx.stdout.isTTY === true && colorAllowed(ctx.env);
-  const text = formatReport(report, opts.format, { color, locate });
-  if (output === null) ctx.stdout.write(text);
-  else writeReport(output, opts.output!, text);
+  const pieces = reportPieces(report, opts.format, { color, locate });
+  if (output === null) writeBatched(pieces, (chunk) => void ctx.stdout.write(chunk));
+  else writeReportFile(output, opts.output!, pieces);
   return failsAt(report.findings, opts.failOn) ? EXIT_FINDINGS : EXIT_OK;
 }
 
-/** Check every stack; an invalid suppression becomes an input error naming the file. */
+export interface CheckSourcesOptions extends LoadOptions {
+  /** Rules to run. @default ALL_RULES */
+  readonly rules?: readonly Rule[];
+}
+
+/** A check over files: the report, and each file's line map (for SARIF regions). */
+export interface SourcesCheck {
+  readonly report: Report;
+  /** By report path; each function holds on to the file's name, not to its parsed tree. */
+  readonly lineMaps: ReadonlyMap<string, () => ReadonlyMap<string, number>>;
+}
+
+/**
+ * Read and check the stacks one at a time, letting each parsed tree go before the next is read:
+ * the peak memory is that of the largest stack (plus the findings), not of all of them.
+ */
+export function checkSources(sources: readonly StackSource[], options: CheckSourcesOptions = {}): SourcesCheck {
+  const findings: Finding[] = [];
+  const lineMaps = new Map<string, () => ReadonlyMap<string, number>>();
+  let resources = 0;
+  for (const source of sources) {
+    const input = readStackSource(source, options);
+    const result = checkLoaded(input, options.rules ?? ALL_RULES);
+    for (const f of result.findings) findings.push(f);
+    resources += result.resources;
+    lineMaps.set(input.file, input.lineMap);
+  }
+  return { report: { findings, summary: summarize(findings, sources.length, resources) }, lineMaps };
+}
+
+/** Check stacks already in memory; an invalid suppression becomes an input error naming the file. */
 export function checkInputs(inputs: readonly LoadedStack[], rules: readonly Rule[] = ALL_RULES): Report {
   const findings: Finding[] = [];
   let resources = 0;
   for (const input of inputs) {
-    let result: ReturnType<typeof checkStack>;
-    try {
-      result = checkStack(input, rules);
-    } catch (e) {
-      if (e instanceof SuppressionError) throw new InputError(`${input.file}: invalid suppression: ${e.message}`);
-      throw e;
-    }
-    findings.push(...result.findings);
+    const result = checkLoaded(input, rules);
+    for (const f of result.findings) findings.push(f);
     resources += result.resources;
   }
   return { findings, summary: summarize(findings, inputs.length, resources) };
+}
+
+function checkLoaded(input: LoadedStack, rules: readonly Rule[]): ReturnType<typeof checkStack> {
+  try {
+    return checkStack(input, rules);
+  } catch (e) {
+    if (e instanceof SuppressionError) throw new InputError(`${input.file}: invalid suppression: ${e.message}`);
+    throw e;
+  }
 }
 
 /** https://no-color.org: NO_COLOR present and non-empty disables colour; so does TERM=dumb. */
@@ -160,7 +191,7 @@ export function colorAllowed(env: Readonly<Record<string, string | undefined>>):
 }
 
 /** Absolute output path, refusing one that is (or links to) an input file. */
-function resolveOutput(given: string, inputs: readonly LoadedStack[], cwd: string): string {
+function resolveOutput(given: string, inputs: readonly StackSource[], cwd: string): string {
   if (given.trim() === "") throw new InputError("--output needs a file name");
   const abs = path.resolve(cwd, given);
   const real = realOrParentReal(abs);
@@ -181,22 +212,28 @@ function realOrParentReal(abs: string): string {
   }
 }
 
-function writeReport(abs: string, given: string, text: string): void {
+/** Write the report to a file in batches (it never exists as one string). */
+function writeReportFile(abs: string, given: string, pieces: Pieces): void {
+  let fd: number | null = null;
   try {
     fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, text);
+    fd = fs.openSync(abs, "w");
+    const out = fd;
+    writeBatched(pieces, (chunk) => void fs.writeSync(out, chunk));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : code ?? (e as Error).message;
+    if (code === undefined) throw e;
+    const why = code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : code;
     throw new InputError(`--output ${given}: cannot write (${why})`);
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
   }
 }
 
-/** Lines of resources per file (for SARIF), taken before the inputs are released. */
-function locator(inputs: readonly LoadedStack[]): (file: string, address: string) => number | undefined {
-  const byFile = new Map(inputs.map((i) => [i.file, i.lines]));
+/** Lines of resources per file (for SARIF), computed when the report asks for them. */
+function locator(lineMaps: ReadonlyMap<string, () => ReadonlyMap<string, number>>): (file: string, address: string) => number | undefined {
   return (file, address) => {
-    const lines = byFile.get(file);
+    const lines = lineMaps.get(file)?.();
     return lines ? lineOf(lines, address) : undefined;
   };
 }

@@ -46,6 +46,11 @@ export interface LoadedStack extends StackInput {
    * for a streamed file by reading it again in chunks (empty when the file changed since).
    */
   readonly lines: ReadonlyMap<string, number>;
+  /**
+   * The same as a function that holds on to the file's name (and, for a file read whole, its
+   * text) but not to the parsed tree: for line numbers needed after the tree is released.
+   */
+  readonly lineMap: () => ReadonlyMap<string, number>;
   /** Whether the file went through the streaming reader. */
   readonly streamed: boolean;
 }
@@ -94,21 +99,42 @@ interface Found {
   readonly given: string;
 }
 
-/** Read every stack under the given paths, in argument order, files sorted within a directory. */
-export function loadStacks(paths: readonly string[], options: LoadOptions = {}): LoadedStack[] {
+/** A stack file found on disk, not read yet. */
+export interface StackSource {
+  /** Absolute path as found. */
+  readonly abs: string;
+  /** Path as given or found (joined onto the argument). */
+  readonly given: string;
+  /** Absolute, symlink-resolved path. */
+  readonly path: string;
+  /** Path shown in reports (relative to cwd where possible). */
+  readonly file: string;
+}
+
+/**
+ * Every stack file under the given paths, in argument order, files sorted within a directory;
+ * the same file reached twice is listed once. Throws InputError for a path that is missing or
+ * holds no Terraform JSON. Nothing is read yet: `readStackSource` reads one.
+ */
+export function findStacks(paths: readonly string[], options: Pick<LoadOptions, "cwd"> = {}): StackSource[] {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   if (paths.length === 0) throw new InputError("no input: give a cdk.tf.json, a *.tf.json or a cdktf.out/ directory");
   const seen = new Set<string>();
-  const out: LoadedStack[] = [];
+  const out: StackSource[] = [];
   for (const p of paths) {
     for (const found of discover(p, cwd)) {
       const real = realpath(found.abs);
       if (seen.has(real)) continue;
       seen.add(real);
-      out.push(readStack(found, real, cwd, options));
+      out.push({ abs: found.abs, given: found.given, path: real, file: displayPath(found.abs, found.given, cwd) });
     }
   }
   return out;
+}
+
+/** Read every stack under the given paths (`findStacks`, then `readStackSource` for each). */
+export function loadStacks(paths: readonly string[], options: LoadOptions = {}): LoadedStack[] {
+  return findStacks(paths, options).map((source) => readStackSource(source, options));
 }
 
 function discover(given: string, cwd: string): Found[] {
@@ -207,31 +233,34 @@ export function stackName(file: string): string {
   return base;
 }
 
-function readStack(found: Found, real: string, cwd: string, options: LoadOptions): LoadedStack {
-  const file = displayPath(found.abs, found.given, cwd);
-  const stack = stackName(found.abs);
+/** Read and validate one stack file (InputError for anything wrong with it). */
+export function readStackSource(source: StackSource, options: LoadOptions = {}): LoadedStack {
+  const { file, path: real } = source;
+  const stack = stackName(source.abs);
   const threshold = options.streamThreshold ?? STREAM_THRESHOLD_BYTES;
   const timings = options.timings;
-  if (fileSize(found.abs) >= threshold) {
+  if (fileSize(source.abs) >= threshold) {
     const t0 = performance.now();
-    const streamed = readStreaming(found.abs, file);
+    const streamed = readStreaming(source.abs, file);
     if (streamed !== null) {
       const json = checkTerraformJson(streamed.value, file);
       if (timings) {
         timings.readMs += streamed.readMs;
         timings.parseMs += performance.now() - t0 - streamed.readMs;
       }
-      const abs = found.abs;
+      const abs = source.abs;
+      // Only this closure is kept by the line map, never the parsed tree.
+      const lineMap = streamed.lineMap;
       return {
-        stack, file, json, path: real, streamed: true,
+        stack, file, json, path: real, streamed: true, lineMap,
         get text() { return readText(abs, file); },
-        get lines() { return streamed.lines; },
+        get lines() { return lineMap(); },
       };
     }
     // A syntax problem (or a shape the reader does not take): the whole text gives the message.
   }
   const t0 = performance.now();
-  const text = readText(found.abs, file);
+  const text = readText(source.abs, file);
   const t1 = performance.now();
   const json = parseTerraformJson(text, file);
   if (timings) {
@@ -239,9 +268,10 @@ function readStack(found: Found, real: string, cwd: string, options: LoadOptions
     timings.parseMs += performance.now() - t1;
   }
   let lines: ReadonlyMap<string, number> | null = null;
+  const lineMap = () => (lines ??= sourceLines(text));
   return {
-    stack, file, json, path: real, text, streamed: false,
-    get lines() { return (lines ??= sourceLines(text)); },
+    stack, file, json, path: real, text, streamed: false, lineMap,
+    get lines() { return lineMap(); },
   };
 }
 

@@ -66,6 +66,8 @@ export interface StreamResult {
    * since or can no longer be read (lines are then unknown).
    */
   readonly lines: ReadonlyMap<string, number>;
+  /** `lines` as a function that does not hold on to `value` (for use after the tree is released). */
+  readonly lineMap: () => ReadonlyMap<string, number>;
   /** Bytes read. */
   readonly bytes: number;
   /** Milliseconds spent waiting for `readSync` (the rest of the time is parsing). */
@@ -115,7 +117,8 @@ export function readJsonFileStreaming(file: string, options: StreamOptions = {})
   parser.end();
   const value = parser.value();
   let lines: ReadonlyMap<string, number> | null = null;
-  return { value, bytes, readMs, runs: parser.runs, get lines() { return (lines ??= fileLines(file, chunkSize, stat)); } };
+  const lineMap = () => (lines ??= fileLines(file, chunkSize, stat));
+  return { value, bytes, readMs, runs: parser.runs, lineMap, get lines() { return lineMap(); } };
 }
 
 /** The lines pass over a file, if it is still the file that was parsed. */
@@ -161,19 +164,15 @@ export function parseJsonBytesStreaming(bytes: Uint8Array, options: StreamOption
   feed(parser);
   const value = parser.value();
   let lines: ReadonlyMap<string, number> | null = null;
-  return {
-    value,
-    bytes: bytes.length,
-    runs: parser.runs,
-    get lines() {
-      if (lines === null) {
-        const counter = new StreamParser(true, {}, bytes.length);
-        feed(counter);
-        lines = counter.lines.map();
-      }
-      return lines;
-    },
+  const lineMap = () => {
+    if (lines === null) {
+      const counter = new StreamParser(true, {}, bytes.length);
+      feed(counter);
+      lines = counter.lines.map();
+    }
+    return lines;
   };
+  return { value, bytes: bytes.length, runs: parser.runs, lineMap, get lines() { return lineMap(); } };
 }
 
 // ---------------------------------------------------------------------------------------------

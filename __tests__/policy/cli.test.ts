@@ -311,6 +311,50 @@ describe("--output", () => {
   });
 });
 
+describe("large inputs and reports", () => {
+  /** A pretty-printed stack of n privileged containers, past the streaming threshold for n = 1500. */
+  function bigStack(n: number): string {
+    const containers: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      containers[`c${i}`] = { name: `c${i}`, image: "nginx:1.27", privileged: true, labels: [{ label: "padding", value: "x".repeat(1200) }] };
+    }
+    const file = path.join(tmp, "big.tf.json");
+    fs.writeFileSync(file, JSON.stringify({ resource: { docker_container: containers } }, null, 2));
+    return file;
+  }
+
+  test("a streamed file: SARIF regions still point at each resource's line", () => {
+    const file = bigStack(1500);
+    expect(fs.statSync(file).size).toBeGreaterThan(2 * 1024 * 1024);
+    const r = run(["check", file, "-f", "sarif"]);
+    expect(r.code).toBe(1);
+    const lines = fs.readFileSync(file, "utf8").split("\n");
+    const results = JSON.parse(r.stdout).runs[0].results;
+    expect(results).toHaveLength(3000); // DOCKER-001 and DOCKER-008 for each container
+    for (const x of [results[0], results[1555], results[2999]]) {
+      const name = x.locations[0].logicalLocations[0].name.split(".")[1];
+      expect(lines[x.locations[0].physicalLocation.region.startLine - 1].trim()).toBe(`"${name}": {`);
+    }
+  });
+
+  test("the report goes out in several writes; --output gets the very same bytes", () => {
+    const file = bigStack(1500);
+    for (const format of ["json", "sarif", "text", "markdown"]) {
+      const writes: string[] = [];
+      const code = main(["check", file, "-f", format], {
+        cwd: FIX, env: {}, rules: TEST_RULES,
+        stdout: { write: (s: string) => writes.push(s), isTTY: false },
+        stderr: { write: () => undefined },
+      });
+      expect(code).toBe(1);
+      expect(writes.length).toBeGreaterThan(1);
+      const out = path.join(tmp, `report.${format}`);
+      expect(run(["check", file, "-f", format, "-o", out]).code).toBe(1);
+      expect(fs.readFileSync(out, "utf8")).toBe(writes.join(""));
+    }
+  });
+});
+
 describe("rules", () => {
   test("text: aligned columns with id, severity, title, anchor", () => {
     const r = run(["rules"]);

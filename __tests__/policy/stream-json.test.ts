@@ -578,7 +578,7 @@ describe("readJsonFileStreaming and the loader", () => {
     const [streamed] = loadStacks([file], { cwd: tmp, streamThreshold: 0 });
     expect(whole.streamed).toBe(false);
     expect(streamed.streamed).toBe(true);
-    expect(Object.keys(streamed).sort()).toEqual(["file", "json", "lines", "path", "stack", "streamed", "text"]);
+    expect(Object.keys(streamed).sort()).toEqual(["file", "json", "lineMap", "lines", "path", "stack", "streamed", "text"]);
     expect([streamed.stack, streamed.file, streamed.path]).toEqual([whole.stack, whole.file, whole.path]);
     expectSameAsJsonParse(streamed.json, whole.json);
     expect([...streamed.lines]).toEqual([...whole.lines]);

@@ -3,10 +3,11 @@
  * so that a finding reads the same wherever it surfaces.
  */
 import type { Report } from "../engine";
-import { formatJson } from "./json";
-import { formatMarkdown } from "./markdown";
-import { formatSarif, type Locate } from "./sarif";
-import { formatText } from "./text";
+import { joinPieces, type Pieces } from "./chunks";
+import { formatJson, jsonPieces } from "./json";
+import { formatMarkdown, markdownPieces } from "./markdown";
+import { formatSarif, sarifPieces, type Locate } from "./sarif";
+import { formatText, textPieces } from "./text";
 
 export type ReportFormat = "text" | "json" | "sarif" | "markdown";
 
@@ -25,15 +26,23 @@ export function isReportFormat(s: string): s is ReportFormat {
 
 /** The report as text in the given format, ending with a newline. */
 export function formatReport(report: Report, format: ReportFormat, options: FormatOptions = {}): string {
+  return joinPieces(reportPieces(report, format, options));
+}
+
+/**
+ * The same text in pieces, produced as they are consumed: what the CLI writes out, so that a
+ * report of any size never exists as one string (policy/report/chunks.ts).
+ */
+export function reportPieces(report: Report, format: ReportFormat, options: FormatOptions = {}): Pieces {
   switch (format) {
     case "text":
-      return formatText(report, { color: options.color ?? false });
+      return textPieces(report, { color: options.color ?? false });
     case "json":
-      return formatJson(report);
+      return jsonPieces(report);
     case "sarif":
-      return formatSarif(report, { locate: options.locate });
+      return sarifPieces(report, { locate: options.locate });
     case "markdown":
-      return formatMarkdown(report);
+      return markdownPieces(report);
     default: {
       const never: never = format;
       throw new Error(`unknown report format ${String(never)}`);
@@ -42,5 +51,6 @@ export function formatReport(report: Report, format: ReportFormat, options: Form
 }
 
 export { formatJson, formatMarkdown, formatSarif, formatText };
+export { writeBatched, type Pieces } from "./chunks";
 export type { Locate };
 export { TOOL_NAME, TOOL_VERSION } from "./sarif";

@@ -3,23 +3,34 @@
  * in this exact order, and `version` changes only when a field changes meaning or disappears.
  */
 import type { Report } from "../engine";
+import type { Finding } from "../types";
+import { hole, joinPieces, prettyJsonWithArray } from "./chunks";
 
 export const JSON_REPORT_VERSION = 1;
 
-export function formatJson(report: Report): string {
+function findingJson(f: Finding) {
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    stack: f.stack,
+    address: f.address,
+    constructPath: f.constructPath,
+    file: f.file,
+    message: f.message,
+    suppressed: f.suppressed,
+    suppressionReason: f.suppressionReason,
+  };
+}
+
+function* eachFinding(findings: readonly Finding[]) {
+  for (const f of findings) yield findingJson(f);
+}
+
+/** The JSON report in pieces (`JSON.stringify(doc, null, 2)` plus a newline, findings streamed). */
+export function* jsonPieces(report: Report): Generator<string> {
   const doc = {
     version: JSON_REPORT_VERSION,
-    findings: report.findings.map((f) => ({
-      ruleId: f.ruleId,
-      severity: f.severity,
-      stack: f.stack,
-      address: f.address,
-      constructPath: f.constructPath,
-      file: f.file,
-      message: f.message,
-      suppressed: f.suppressed,
-      suppressionReason: f.suppressionReason,
-    })),
+    findings: hole(),
     summary: {
       stacks: report.summary.stacks,
       resources: report.summary.resources,
@@ -29,5 +40,10 @@ export function formatJson(report: Report): string {
       suppressed: report.summary.suppressed,
     },
   };
-  return JSON.stringify(doc, null, 2) + "\n";
+  yield* prettyJsonWithArray(doc, eachFinding(report.findings));
+  yield "\n";
+}
+
+export function formatJson(report: Report): string {
+  return joinPieces(jsonPieces(report));
 }

@@ -7,6 +7,7 @@
  */
 import type { Report } from "../engine";
 import type { Finding, Severity } from "../types";
+import { asLines, joinPieces } from "./chunks";
 import { catalogFix, groupFindings, metaOf, plural, summarySentence } from "./text";
 
 const BADGE: Record<Severity, string> = { error: "🔴 error", warning: "🟡 warning", info: "🔵 info" };
@@ -41,38 +42,45 @@ function referenceCell(ruleId: string): string {
 }
 
 export function formatMarkdown(report: Report): string {
+  return joinPieces(markdownPieces(report));
+}
+
+/** The markdown report in pieces, one line each. */
+export function markdownPieces(report: Report): Generator<string> {
+  return asLines(markdownLines(report));
+}
+
+function* markdownLines(report: Report): Generator<string> {
   const s = report.summary;
-  const out: string[] = [];
-  out.push("## bulwark policy report", "");
+  yield* ["## bulwark policy report", ""];
   const verdict = s.errors > 0 ? "❌" : s.warnings > 0 ? "⚠️" : "✅";
-  out.push(`${verdict} ${summarySentence(s)}`, "");
-  out.push("| Stacks | Resources | Errors | Warnings | Infos | Suppressed |");
-  out.push("| ---: | ---: | ---: | ---: | ---: | ---: |");
-  out.push(`| ${s.stacks} | ${s.resources} | ${s.errors} | ${s.warnings} | ${s.infos} | ${s.suppressed} |`);
+  yield* [`${verdict} ${summarySentence(s)}`, ""];
+  yield "| Stacks | Resources | Errors | Warnings | Infos | Suppressed |";
+  yield "| ---: | ---: | ---: | ---: | ---: | ---: |";
+  yield `| ${s.stacks} | ${s.resources} | ${s.errors} | ${s.warnings} | ${s.infos} | ${s.suppressed} |`;
 
   for (const group of groupFindings(report.findings)) {
     const all = group.resources.flatMap((r) => r.findings);
     const open = all.filter((f) => !f.suppressed);
     const suppressed = all.filter((f) => f.suppressed);
-    out.push("", `### Stack ${code(group.stack)}`, "", `File: ${code(group.file)}`, "");
+    yield* ["", `### Stack ${code(group.stack)}`, "", `File: ${code(group.file)}`, ""];
     if (open.length > 0) {
-      out.push("| Severity | Rule | Resource | Finding | Reference |");
-      out.push("| --- | --- | --- | --- | --- |");
+      yield "| Severity | Rule | Resource | Finding | Reference |";
+      yield "| --- | --- | --- | --- | --- |";
       for (const f of open) {
-        out.push(`| ${BADGE[f.severity]} | ${cell(f.ruleId)} | ${resourceCell(f)} | ${findingCell(f)} | ${referenceCell(f.ruleId)} |`);
+        yield `| ${BADGE[f.severity]} | ${cell(f.ruleId)} | ${resourceCell(f)} | ${findingCell(f)} | ${referenceCell(f.ruleId)} |`;
       }
     } else {
-      out.push("No unsuppressed findings.");
+      yield "No unsuppressed findings.";
     }
     if (suppressed.length > 0) {
-      out.push("", "<details>", `<summary>${plural(suppressed.length, "suppressed finding")}</summary>`, "");
-      out.push("| Severity | Rule | Resource | Finding | Reason |");
-      out.push("| --- | --- | --- | --- | --- |");
+      yield* ["", "<details>", `<summary>${plural(suppressed.length, "suppressed finding")}</summary>`, ""];
+      yield "| Severity | Rule | Resource | Finding | Reason |";
+      yield "| --- | --- | --- | --- | --- |";
       for (const f of suppressed) {
-        out.push(`| ${f.severity} | ${cell(f.ruleId)} | ${resourceCell(f)} | ${cell(f.message)} | ${cell(f.suppressionReason ?? "")} |`);
+        yield `| ${f.severity} | ${cell(f.ruleId)} | ${resourceCell(f)} | ${cell(f.message)} | ${cell(f.suppressionReason ?? "")} |`;
       }
-      out.push("", "</details>");
+      yield* ["", "</details>"];
     }
   }
-  return out.join("\n") + "\n";
 }

@@ -8,6 +8,7 @@
 import { CATALOG } from "../catalog";
 import type { Report, Summary } from "../engine";
 import type { Finding, RuleMeta, Severity } from "../types";
+import { asLines, joinPieces } from "./chunks";
 
 export interface TextOptions {
   /** ANSI colours; the CLI enables them only for a TTY without NO_COLOR. @default false */
@@ -100,31 +101,38 @@ const RULE_WIDTH = 10; // "SECRET-001"
 const CONTINUATION = " ".repeat(4 + LABEL_WIDTH + 1);
 
 export function formatText(report: Report, options: TextOptions = {}): string {
+  return joinPieces(textPieces(report, options));
+}
+
+/** The text report in pieces, one line each. */
+export function textPieces(report: Report, options: TextOptions = {}): Generator<string> {
+  return asLines(textLines(report, options));
+}
+
+function* textLines(report: Report, options: TextOptions): Generator<string> {
   const paint = (style: Style, s: string) => (options.color ? `${SGR[style]}${s}${SGR.reset}` : s);
-  const lines: string[] = [];
   for (const group of groupFindings(report.findings)) {
-    lines.push(`${paint("bold", group.stack)}  ${paint("dim", group.file)}`);
+    yield `${paint("bold", group.stack)}  ${paint("dim", group.file)}`;
     for (const res of group.resources) {
-      lines.push(`  ${paint("bold", res.address)}${res.constructPath ? `  ${paint("dim", `(${res.constructPath})`)}` : ""}`);
+      yield `  ${paint("bold", res.address)}${res.constructPath ? `  ${paint("dim", `(${res.constructPath})`)}` : ""}`;
       for (const f of res.findings) {
         const label = f.suppressed ? "suppressed" : f.severity;
         const style: Style = f.suppressed ? "dim" : SEVERITY_STYLE[f.severity];
         const message = (f.suppressed ? `[${f.severity}] ` : "") + f.message.replace(/\n/g, `\n${CONTINUATION}`);
-        lines.push(`    ${paint(style, label.padEnd(LABEL_WIDTH))} ${paint("bold", f.ruleId.padEnd(RULE_WIDTH))} ${message}`);
+        yield `    ${paint(style, label.padEnd(LABEL_WIDTH))} ${paint("bold", f.ruleId.padEnd(RULE_WIDTH))} ${message}`;
         if (f.suppressed) {
-          lines.push(`${CONTINUATION}${paint("dim", `reason: ${f.suppressionReason ?? ""}`)}`);
+          yield `${CONTINUATION}${paint("dim", `reason: ${f.suppressionReason ?? ""}`)}`;
         } else {
           const meta = metaOf(f.ruleId);
           const fix = catalogFix(f);
-          if (fix) lines.push(`${CONTINUATION}${paint("dim", `fix: ${fix}${meta ? ` (${meta.anchor})` : ""}`)}`);
-          else if (meta) lines.push(`${CONTINUATION}${paint("dim", `ref: ${meta.anchor}`)}`);
+          if (fix) yield `${CONTINUATION}${paint("dim", `fix: ${fix}${meta ? ` (${meta.anchor})` : ""}`)}`;
+          else if (meta) yield `${CONTINUATION}${paint("dim", `ref: ${meta.anchor}`)}`;
         }
       }
     }
-    lines.push("");
+    yield "";
   }
   const s = report.summary;
   const summaryStyle: Style = s.errors > 0 ? "red" : s.warnings > 0 ? "yellow" : "green";
-  lines.push(paint(summaryStyle, summarySentence(s)));
-  return lines.join("\n") + "\n";
+  yield paint(summaryStyle, summarySentence(s));
 }
