@@ -240,6 +240,67 @@ describe("equality with JSON.parse", () => {
   });
 });
 
+describe("sharing equal values (large inputs: intern)", () => {
+  const body = (name: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    capabilities: { drop: ["ALL"] },
+    log_opts: { "max-file": "3", "max-size": "10m" },
+    labels: [{ label: "bulwark.owner", value: "platform-team" }, { label: "bulwark.recreate-hash", value: name }],
+    ...extra,
+  });
+  const doc = {
+    resource: {
+      docker_container: { a: body("a"), b: body("b"), c: body("c") },
+      docker_service: { s: body("s") },
+    },
+    data: { docker_container: { d: body("d") } },
+  };
+  const text = JSON.stringify(doc, null, 2);
+
+  test("equal nested blocks are one object across bodies, runs, types and data; bodies are never merged", () => {
+    for (const runBytes of [1, 48 * 1024]) {
+      const v = stream(text, { intern: true, runBytes }).value as any;
+      expectSameAsJsonParse(v, doc);
+      const [a, b, c] = ["a", "b", "c"].map((n) => v.resource.docker_container[n]);
+      expect(b.capabilities).toBe(a.capabilities);
+      expect(c.log_opts).toBe(a.log_opts);
+      expect(v.resource.docker_service.s.capabilities).toBe(a.capabilities);
+      expect(v.data.docker_container.d.log_opts).toBe(a.log_opts);
+      // The label arrays differ (the hash label), their equal members are shared.
+      expect(b.labels).not.toBe(a.labels);
+      expect(b.labels[0]).toBe(a.labels[0]);
+      expect(b.labels[1]).not.toBe(a.labels[1]);
+      expect(b).not.toBe(a);
+    }
+  });
+
+  test("without intern nothing is shared", () => {
+    const v = stream(text, { intern: false }).value as any;
+    expectSameAsJsonParse(v, doc);
+    expect(v.resource.docker_container.b.capabilities).not.toBe(v.resource.docker_container.a.capabilities);
+  });
+
+  test("what JSON text cannot tell apart stays apart: -0 and 0, a too-large number and null", () => {
+    const tricky =
+      '{"resource": {"t": {"a": {"x": [0], "y": {"n": null}, "z": [1e400]}, "b": {"x": [-0], "y": {"n": 1e999}, "z": [null]}, "c": {"x": [-0.0e3]}}}}';
+    for (const runBytes of [1, 48 * 1024]) {
+      const v = stream(tricky, { intern: true, runBytes }).value as any;
+      expectSameAsJsonParse(v, JSON.parse(tricky));
+      const { a, b, c } = v.resource.t;
+      expect(Object.is(a.x[0], 0) && Object.is(b.x[0], -0) && Object.is(c.x[0], -0)).toBe(true);
+      expect([a.y.n, b.y.n, a.z[0], b.z[0]]).toEqual([null, Infinity, Infinity, null]);
+    }
+  });
+
+  test("an own __proto__ member holding a shared block stays an own member", () => {
+    const proto = '{"resource": {"t": {"a": {"k": {"p": 1}}, "b": {"__proto__": {"p": 1}}}}}';
+    const v = stream(proto, { intern: true }).value as any;
+    expectSameAsJsonParse(v, JSON.parse(proto));
+    expect(Object.getPrototypeOf(v.resource.t.b)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(v.resource.t.b, "__proto__")?.value).toEqual({ p: 1 });
+  });
+});
+
 describe("the indentation shortcut for pretty-printed files", () => {
   const koha = () => synthStackJson(kohaStack());
 
