@@ -67,6 +67,21 @@ export function parseReferences(value: unknown): Reference[] {
   return refs;
 }
 
+/** A resource or data source; its construct path is read from the body only when asked for. */
+class Resource implements IndexedResource {
+  constructor(
+    readonly mode: "resource" | "data",
+    readonly type: string,
+    readonly name: string,
+    readonly address: string,
+    readonly body: Json,
+  ) {}
+
+  get constructPath(): string | null {
+    return constructPathOf(this.body);
+  }
+}
+
 class Index implements StackIndex {
   readonly resources: IndexedResource[] = [];
   readonly variables = new Map<string, VariableBlock>();
@@ -83,19 +98,19 @@ class Index implements StackIndex {
     for (const [mode, key] of [["resource", "resource"], ["data", "data"]] as const) {
       for (const byType of blocks(json[key])) {
         for (const type of Object.keys(byType)) {
+          let list: IndexedResource[] | undefined;
+          if (mode === "resource") {
+            list = this.types.get(type);
+            if (!list) this.types.set(type, (list = []));
+          }
           for (const byName of blocks(byType[type])) {
-            for (const name of Object.keys(byName)) {
-              for (const body of blocks(byName[name])) {
-                const address = mode === "data" ? `data.${type}.${name}` : `${type}.${name}`;
-                const r: IndexedResource = { mode, type, name, address, body, constructPath: constructPathOf(body) };
-                this.resources.push(r);
-                this.addresses.set(address, r);
-                if (mode === "resource") {
-                  let list = this.types.get(type);
-                  if (!list) this.types.set(type, (list = []));
-                  list.push(r);
-                }
-              }
+            const names = Object.keys(byName);
+            for (let i = 0; i < names.length; i++) {
+              const name = names[i];
+              const value = byName[name];
+              // One body (the usual form) without the array `blocks` would allocate for it.
+              if (isObject(value)) this.add(mode, type, name, value, list);
+              else if (Array.isArray(value)) for (const body of value) if (isObject(body)) this.add(mode, type, name, body, list);
             }
           }
         }
@@ -133,6 +148,14 @@ class Index implements StackIndex {
       }
       if (!this.backend && isObject(tf.cloud)) this.backend = { type: "cloud", body: tf.cloud };
     }
+  }
+
+  private add(mode: "resource" | "data", type: string, name: string, body: Json, list: IndexedResource[] | undefined): void {
+    const address = mode === "data" ? `data.${type}.${name}` : `${type}.${name}`;
+    const r = new Resource(mode, type, name, address, body);
+    this.resources.push(r);
+    this.addresses.set(address, r);
+    if (list) list.push(r);
   }
 
   byType(type: string): readonly IndexedResource[] {
