@@ -888,11 +888,12 @@ class StreamParser {
   /** The shared copy of a subtree equal to `v` seen before, else undefined (and `v` is shared inside). */
   private sharedTree(v: object): object | undefined {
     const key = JSON.stringify(v);
-    if (key.length <= SHARE_MAX_LENGTH && !key.includes("null") && !ZERO_TOKEN.test(key)) {
+    if (key.length <= SHARE_MAX_LENGTH) {
       const trees = this.trees!;
+      // Only texts that pass the checks below are ever stored, so a hit needs no check.
       const known = trees.get(key);
       if (known !== undefined) return known;
-      trees.set(key, v);
+      if (!key.includes("null") && !ZERO_TOKEN.test(key)) trees.set(key, v);
     }
     if (Array.isArray(v)) this.internArray(v);
     else this.internObject(v as Record<string, unknown>);
