@@ -33,6 +33,11 @@ const INTERPOLATION = /\$\{([^}]*)\}/g;
 // an optional attribute path. Keywords and function names never contain a dot, so they drop out.
 const REFERENCE = /(?<![\w."])(data\.[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*|(?:var|local|module)\.[A-Za-z_][\w-]*|[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*)((?:\.[\w-]+|\[[^\]]*\])*)/g;
 
+/** `${type.name.attribute}` exactly (no spaces, functions, indexes or further attributes). */
+const SIMPLE_REFERENCE = /^\$\{([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)\.([\w-]+)\}$/;
+/** First words that make `a.b.c` something other than `resource.name.attribute`. */
+const NOT_A_RESOURCE = new Set(["data", "var", "local", "module", "each", "count", "path", "terraform", "self"]);
+
 export function constructPathOf(body: Json): string | null {
   const meta = body["//"];
   if (isObject(meta) && isObject(meta.metadata) && typeof meta.metadata.path === "string") {
@@ -195,11 +200,20 @@ class Index implements StackIndex {
   }
 
   private resolveUncached(value: string): string | null {
-    const m = /^\$\{([^}]*)\}$/.exec(value.trim());
-    if (!m) return null;
-    const refs = parseReferences(value);
-    if (refs.length !== 1) return null;
-    const [{ address, attribute }] = refs;
+    let address: string;
+    let attribute: string;
+    const simple = SIMPLE_REFERENCE.exec(value);
+    if (simple !== null && !NOT_A_RESOURCE.has(simple[1])) {
+      // `${type.name.attribute}`, by far the most common form: what parseReferences would find.
+      address = `${simple[1]}.${simple[2]}`;
+      attribute = simple[3];
+    } else {
+      const m = /^\$\{([^}]*)\}$/.exec(value.trim());
+      if (!m) return null;
+      const refs = parseReferences(value);
+      if (refs.length !== 1) return null;
+      ({ address, attribute } = refs[0]);
+    }
     const target = this.addresses.get(address);
     if (!target) return null;
     if (target.type === "docker_image" && (attribute === "image_id" || attribute === "name" || attribute === "id")) {
