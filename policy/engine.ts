@@ -77,11 +77,13 @@ export function checkStack(input: StackInput, rules: readonly Rule[] = ALL_RULES
       list.push(rule);
     }
   }
+  // Resource by resource, every rule of its type in turn: a body is read by all its rules while it
+  // is in the CPU cache (rule by rule, each rule walked every body again; measured slower).
   for (const [type, typeRules] of byType) {
     const resources = index.byType(type);
-    for (const rule of typeRules) {
-      if (rule.kind !== "resource") continue;
-      for (const res of resources) {
+    for (const res of resources) {
+      for (const rule of typeRules) {
+        if (rule.kind !== "resource") continue;
         for (const r of rule.check(res, index)) emit(rule.meta.id, rule.meta.severity, r.address, r.message, r.severity);
       }
     }
