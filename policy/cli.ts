@@ -125,7 +125,8 @@ function runCheck(paths: readonly string[], opts: CheckOptions, ctx: CliIO): num
   const sources = findStacks(paths, { cwd: ctx.cwd });
   const toFile = opts.output !== undefined && opts.output !== "-";
   const output = toFile ? resolveOutput(opts.output!, sources, ctx.cwd) : null;
-  const { report, lineMaps } = checkSources(sources, { cwd: ctx.cwd, rules: ctx.rules });
+  const lines = opts.format === "sarif";
+  const { report, lineMaps } = checkSources(sources, { cwd: ctx.cwd, rules: ctx.rules, lines });
   const locate = opts.format === "sarif" ? locator(lineMaps) : undefined;
   const color = output === null && ctx.stdout.isTTY === true && colorAllowed(ctx.env);
   const pieces = reportPieces(report, opts.format, { color, locate });
@@ -137,12 +138,17 @@ function runCheck(paths: readonly string[], opts: CheckOptions, ctx: CliIO): num
 export interface CheckSourcesOptions extends LoadOptions {
   /** Rules to run. @default ALL_RULES */
   readonly rules?: readonly Rule[];
+  /** Keep a line map per file (for SARIF regions). @default false */
+  readonly lines?: boolean;
 }
 
-/** A check over files: the report, and each file's line map (for SARIF regions). */
+/** A check over files: the report, and (when asked for) each file's line map. */
 export interface SourcesCheck {
   readonly report: Report;
-  /** By report path; each function holds on to the file's name, not to its parsed tree. */
+  /**
+   * By report path. A file read whole has its map computed before its text is let go; a streamed
+   * file's is computed on first use by reading the file again. Neither holds on to a parsed tree.
+   */
   readonly lineMaps: ReadonlyMap<string, () => ReadonlyMap<string, number>>;
 }
 
@@ -159,7 +165,10 @@ export function checkSources(sources: readonly StackSource[], options: CheckSour
     const result = checkLoaded(input, options.rules ?? ALL_RULES);
     for (const f of result.findings) findings.push(f);
     resources += result.resources;
-    lineMaps.set(input.file, input.lineMap);
+    if (options.lines) {
+      const map = input.streamed ? null : input.lineMap();
+      lineMaps.set(input.file, map === null ? input.lineMap : () => map);
+    }
   }
   return { report: { findings, summary: summarize(findings, sources.length, resources) }, lineMaps };
 }
