@@ -31,7 +31,12 @@ export class InputError extends Error {
   }
 }
 
-/** A stack as read from disk: the engine's input plus where it came from. */
+/**
+ * A stack as read from disk: the engine's input plus where it came from.
+ *
+ * Treat `json` as read-only: for very large files (`INTERN_MIN_BYTES` in policy/stream-json.ts)
+ * equal nested blocks of different resources are one shared object.
+ */
 export interface LoadedStack extends StackInput {
   /** Absolute, symlink-resolved path of the file. */
   readonly path: string;
