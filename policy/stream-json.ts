@@ -853,8 +853,9 @@ class StreamParser {
     for (const name in run) {
       const body = run[name];
       if (typeof body !== "object" || body === null) continue;
-      if (Array.isArray(body)) this.internArray(body);
-      else this.internObject(body as Record<string, unknown>);
+      if (!Array.isArray(body)) this.internObject(body as Record<string, unknown>);
+      // The array form holds several bodies: each is shared inside, none is merged with another.
+      else for (const b of body) if (typeof b === "object" && b !== null && !Array.isArray(b)) this.internObject(b as Record<string, unknown>);
     }
   }
 

@@ -274,6 +274,15 @@ describe("sharing equal values (large inputs: intern)", () => {
     }
   });
 
+  test("bodies in the array form are not merged either, their equal blocks are shared", () => {
+    const arrayForm = '{"resource": {"t": {"a": [{"x": {"k": "v"}}, {"x": {"k": "v"}}]}}}';
+    const v = stream(arrayForm, { intern: true }).value as any;
+    expectSameAsJsonParse(v, JSON.parse(arrayForm));
+    const [first, second] = v.resource.t.a;
+    expect(second).not.toBe(first);
+    expect(second.x).toBe(first.x);
+  });
+
   test("without intern nothing is shared", () => {
     const v = stream(text, { intern: false }).value as any;
     expectSameAsJsonParse(v, doc);
