@@ -18,7 +18,7 @@ import {
 } from "../constructs/profiles";
 import { dockerHealthTest, HealthProbe } from "../constructs/service/health";
 import { BACKEND_ROLES, isSecretRef, type SecretRef, type ServiceSpec } from "../constructs/service/spec";
-import { isRootUser, looksLikeSecretName } from "../constructs/security/knowledge";
+import { isRootUser, looksLikeSecretName } from "../knowledge";
 
 /** A fake sensitive-variable reference, shaped like Secret.fromVariable's output. */
 const secret = (name: string): SecretRef => ({ kind: "secret", expression: "${var." + name + "}", source: `var.${name}` });

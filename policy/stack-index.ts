@@ -14,7 +14,7 @@ import type {
   StackIndex,
   VariableBlock,
 } from "./types";
-import { pinnedVersion } from "../constructs/security/knowledge";
+import { pinnedVersion } from "../knowledge";
 
 type Json = Record<string, unknown>;
 

@@ -7,11 +7,12 @@
  * - for stack-level findings (variables, providers, backend) or any address, at the top level:
  *   `"//": { "bulwark": { "suppressions": [{ "rule": "STATE-001", "address": "terraform.backend", "reason": "…" }] } }`
  */
+import { MIN_REASON_LENGTH, suppressionFormatProblem } from "../knowledge/suppressions";
 import { isKnownRuleId } from "./catalog";
 import { isObject } from "./stack-index";
 import type { StackIndex } from "./types";
 
-export const MIN_REASON_LENGTH = 10;
+export { MIN_REASON_LENGTH };
 
 export interface Suppression {
   readonly rule: string;
@@ -26,10 +27,7 @@ export function suppressionProblem(rule: unknown, reason: unknown): string | nul
   if (typeof rule !== "string" || !isKnownRuleId(rule)) {
     return `unknown rule id ${JSON.stringify(rule)} (run \`bulwark rules\` for the list)`;
   }
-  if (typeof reason !== "string" || reason.trim().length < MIN_REASON_LENGTH) {
-    return `suppression of ${rule} needs a reason of at least ${MIN_REASON_LENGTH} characters`;
-  }
-  return null;
+  return suppressionFormatProblem(rule, reason);
 }
 
 function readList(where: string, meta: unknown, withAddress: boolean): Array<Suppression & { address?: string }> {

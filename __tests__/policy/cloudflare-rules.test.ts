@@ -1,4 +1,4 @@
-import { ADMIN_HOST_LABELS } from "../../constructs/security/knowledge";
+import { ADMIN_HOST_LABELS } from "../../knowledge";
 import { CATALOG } from "../../policy/catalog";
 import { RULES } from "../../policy/rules/cloudflare";
 import { findings, type Json } from "../helpers/policy";

@@ -1,4 +1,4 @@
-import { DATASTORE_IMAGE_NAMES } from "../../constructs/security/knowledge";
+import { DATASTORE_IMAGE_NAMES } from "../../knowledge";
 import { CATALOG } from "../../policy/catalog";
 import { RULES } from "../../policy/rules/net";
 import { compliantContainer, dockerStack, internalNetwork, publicNetwork } from "../helpers/fixtures";

@@ -1,4 +1,4 @@
-import { CREDENTIAL_PATTERNS } from "../../constructs/security/knowledge";
+import { CREDENTIAL_PATTERNS } from "../../knowledge";
 import { CATALOG } from "../../policy/catalog";
 import { RULES as SECRET } from "../../policy/rules/secret";
 import { MIN_CREDENTIAL_LENGTH, secret001 } from "../../policy/rules/secret/secret-001";

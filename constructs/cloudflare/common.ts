@@ -4,7 +4,7 @@
  */
 import { TerraformStack, Token } from "cdktf";
 import type { IConstruct } from "constructs";
-import { ADMIN_HOST_LABELS } from "../security/knowledge";
+import { isAdminHostname as isAdminHost } from "../../knowledge";
 
 /** A lower-case DNS name with at least two labels (`opac.example.org`). */
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -27,7 +27,7 @@ export function isInDomain(host: string, domain: string): boolean {
 
 /** First label is exactly one of ADMIN_HOST_LABELS (the CF-005 test, from the one source of truth). */
 export function isAdminHostname(host: string): boolean {
-  return ADMIN_HOST_LABELS.has(host.split(".")[0].toLowerCase());
+  return isAdminHost(host);
 }
 
 /** A value only known at apply time (`${…}` token), which synth-time checks cannot read. */

@@ -17,6 +17,7 @@
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { Ruleset, type RulesetRules } from "@cdktf/provider-cloudflare/lib/ruleset";
+import { RATE_LIMIT_PHASE, WAF_MANAGED_PHASE } from "../../knowledge";
 import { claim, failer, isDnsName, logicalName } from "./common";
 
 /** Managed rulesets published by Cloudflare (ids from the WAF managed-rules reference). */
@@ -125,7 +126,7 @@ export class EdgeProtection extends Construct {
     const fail = failer("EdgeProtection", this);
     this.fail = fail;
     if (!props.zoneId || props.zoneId.trim() === "") fail("zoneId", "is empty", "give the zone id (deployment config cloudflare.zoneId)");
-    for (const phase of ["http_request_firewall_managed", "http_ratelimit"]) {
+    for (const phase of [WAF_MANAGED_PHASE, RATE_LIMIT_PHASE]) {
       const other = claim(zonePhases, this, `${props.zoneId}|${phase}`, this.node.path);
       if (other !== undefined) {
         fail("zoneId", `"${props.zoneId}" already has its ${phase} entrypoint ruleset in ${other}; Cloudflare allows one per zone and phase`, "use one EdgeProtection per zone and add rules to it (addRateLimit)");
@@ -175,7 +176,7 @@ export class EdgeProtection extends Construct {
     this.managedWaf = new Ruleset(this, "managed-waf", {
       zoneId: props.zoneId,
       kind: "zone",
-      phase: "http_request_firewall_managed",
+      phase: WAF_MANAGED_PHASE,
       name: "bulwark managed WAF",
       description: `Managed WAF entrypoint of the zone (EdgeProtection ${this.node.path})`,
       rules: wafRules,
@@ -200,7 +201,7 @@ export class EdgeProtection extends Construct {
     this.rateLimits = new Ruleset(this, "rate-limit", {
       zoneId: props.zoneId,
       kind: "zone",
-      phase: "http_ratelimit",
+      phase: RATE_LIMIT_PHASE,
       name: "bulwark rate limits",
       description: `Rate-limiting entrypoint of the zone (EdgeProtection ${this.node.path})`,
       rules: [],

@@ -30,7 +30,7 @@ import { Secret } from "../core/secret";
 import { HardenedContainer } from "../docker/hardened-container";
 import type { HardenedNetwork } from "../docker/network-topology";
 import { cloudflaredProfile, type CloudflaredProfileOptions } from "../profiles/cloudflared";
-import { DATASTORE_PORTS, isDatastoreImage } from "../security/knowledge";
+import { DATASTORE_PORTS, TUNNEL_CNAME_SUFFIX, isDatastoreImage } from "../../knowledge";
 import { BACKEND_ROLES } from "../service/spec";
 import type { AccessGate } from "./access-gate";
 import { checkHostname, claim, claimedBy, failer, isAdminHostname, isDnsName, isUnresolved, logicalName } from "./common";
@@ -164,7 +164,7 @@ export class CloudflareTunnelIngress extends Construct {
       configSrc: "cloudflare",
     });
     this.tunnel.overrideLogicalId(name);
-    this.cnameTarget = `${this.tunnel.id}.cfargotunnel.com`;
+    this.cnameTarget = `${this.tunnel.id}${TUNNEL_CNAME_SUFFIX}`;
 
     this.tunnelConfig = new ZeroTrustTunnelCloudflaredConfigA(this, "config", {
       accountId: props.accountId,

@@ -4,7 +4,7 @@
  * matchers all honour the same ones, and every report still shows it.
  */
 import { TerraformElement, TerraformStack } from "cdktf";
-import { suppressionProblem } from "../../policy/suppressions";
+import { suppressionFormatProblem as suppressionProblem } from "../../knowledge/suppressions";
 
 interface Entry {
   readonly rule: string;

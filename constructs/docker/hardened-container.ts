@@ -30,7 +30,7 @@ import {
   parseImage,
   ROLE_LABEL,
 
-} from "../security/knowledge";
+} from "../../knowledge";
 import { assertSecretRef } from "../core/secret";
 import { suppress } from "../core/suppress";
 import { dockerHealthTest } from "../service/health";

@@ -26,7 +26,7 @@ import { RepositoryDependabotSecurityUpdates } from "@cdktf/provider-github/lib/
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import { RepositoryRuleset } from "@cdktf/provider-github/lib/repository-ruleset";
 import { WorkflowRepositoryPermissions } from "@cdktf/provider-github/lib/workflow-repository-permissions";
-import { MIN_REASON_LENGTH } from "../../policy/suppressions";
+import { MIN_REASON_LENGTH } from "../../knowledge/suppressions";
 import { assertSecretRef } from "../core/secret";
 import { suppress } from "../core/suppress";
 import type { SecretRef } from "../service/spec";

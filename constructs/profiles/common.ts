@@ -3,7 +3,7 @@
  * names the profile, the option and the fix (DESIGN.md), and builds its ServiceSpec only from
  * checked values. Security lists come from knowledge.ts; nothing is copied here.
  */
-import { isRootUser, looksLikeSecretName } from "../security/knowledge";
+import { isRootUser, looksLikeSecretName } from "../../knowledge";
 import {
   isSecretRef,
   type ImageSpec,

@@ -3,11 +3,8 @@
  * same profile can render to `docker_container` today and to a Kubernetes Deployment later.
  */
 
-/** The service's job; datastores and brokers may only join internal networks. */
-export type ServiceRole = "app" | "worker" | "ingress" | "datastore" | "broker" | "cache" | "search";
-
-/** Roles whose containers hold or move data and must never sit on a public network. */
-export const BACKEND_ROLES: ReadonlySet<ServiceRole> = new Set(["datastore", "broker", "cache", "search"]);
+import type { ServiceRole } from "../../knowledge/roles";
+export { BACKEND_ROLES, type ServiceRole } from "../../knowledge/roles";
 
 /**
  * Linux capabilities a hardened service may add back after `drop ALL`. Closed set: the

@@ -1,9 +1,10 @@
 import { ruleMeta } from "../../catalog";
 import type { IndexedResource, RuleResult, StackRule } from "../../types";
 import { DNS_RECORD, RULESET, describeKey, idKey, isTunnelTarget, literalHost, recordType } from "./util";
+import { RATE_LIMIT_PHASE, WAF_MANAGED_PHASE } from "../../../knowledge";
 
-const MANAGED = "http_request_firewall_managed";
-const RATELIMIT = "http_ratelimit";
+const MANAGED = WAF_MANAGED_PHASE;
+const RATELIMIT = RATE_LIMIT_PHASE;
 
 interface Zone {
   readonly key: string;

@@ -6,7 +6,7 @@
  * hand-written JSON that wraps an object in a one-element list is read the same way.
  */
 import { blocks } from "../../stack-index";
-import { ADMIN_HOST_LABELS } from "../../../constructs/security/knowledge";
+import { TUNNEL_CNAME_SUFFIX, isAdminHostname } from "../../../knowledge";
 import type { IndexedResource, StackIndex } from "../../types";
 
 export type Json = Record<string, unknown>;
@@ -18,7 +18,7 @@ export const ACCESS_APP = "cloudflare_zero_trust_access_application";
 export const ACCESS_POLICY = "cloudflare_zero_trust_access_policy";
 export const RULESET = "cloudflare_ruleset";
 
-const TUNNEL_SUFFIX = ".cfargotunnel.com";
+const TUNNEL_SUFFIX = TUNNEL_CNAME_SUFFIX;
 const SINGLE_REFERENCE = /^\$\{\s*([^}]*?)\s*\}$/;
 
 /** `true` or a string spelling of it ("true", " TRUE "). References and everything else: false. */
@@ -147,8 +147,7 @@ export function describeKey(key: string | null): string {
 
 /** First DNS label is exactly one of the admin labels (`staff.example.org` yes, `opac.…` no). */
 export function isAdminHost(host: string): boolean {
-  const label = host.split(".")[0].toLowerCase();
-  return ADMIN_HOST_LABELS.has(label);
+  return isAdminHostname(host);
 }
 
 interface CoverageEntry {

@@ -1,5 +1,5 @@
 import { ruleMeta } from "../../catalog";
-import { normalizeCapability } from "../../../constructs/security/knowledge";
+import { normalizeCapability } from "../../../knowledge";
 import type { ResourceRule } from "../../types";
 import { UNKNOWN, cannotVerify, nestedList, result, show } from "./util";
 

@@ -1,5 +1,5 @@
 import { ruleMeta } from "../../catalog";
-import { DANGEROUS_CAPABILITIES, normalizeCapability } from "../../../constructs/security/knowledge";
+import { DANGEROUS_CAPABILITIES, normalizeCapability } from "../../../knowledge";
 import type { ResourceRule } from "../../types";
 import { UNKNOWN, cannotVerify, nestedList, result } from "./util";
 

@@ -1,5 +1,5 @@
 import { ruleMeta } from "../../catalog";
-import { isNoNewPrivilegesOpt } from "../../../constructs/security/knowledge";
+import { isNoNewPrivilegesOpt } from "../../../knowledge";
 import type { ResourceRule } from "../../types";
 import { UNKNOWN, cannotVerify, readStringList, result, show } from "./util";
 

@@ -1,5 +1,5 @@
 import { ruleMeta } from "../../catalog";
-import { isRootUser } from "../../../constructs/security/knowledge";
+import { isRootUser } from "../../../knowledge";
 import type { ResourceRule } from "../../types";
 import { UNKNOWN, cannotVerify, readString, result, show } from "./util";
 

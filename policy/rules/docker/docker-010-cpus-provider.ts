@@ -1,5 +1,5 @@
 import { ruleMeta } from "../../catalog";
-import { DOCKER_PROVIDER_CPUS_FIXED_IN, compareVersions } from "../../../constructs/security/knowledge";
+import { DOCKER_PROVIDER_CPUS_FIXED_IN, compareVersions } from "../../../knowledge";
 import type { ResourceRule } from "../../types";
 import { result, show } from "./util";
 

@@ -1,5 +1,5 @@
 import { ruleMeta } from "../../catalog";
-import { isSensitiveHostPath } from "../../../constructs/security/knowledge";
+import { isSensitiveHostPath } from "../../../knowledge";
 import type { ResourceRule, RuleResult } from "../../types";
 import { UNKNOWN, cannotVerify, nested, normalizeHostPath, readString, result, show } from "./util";
 

@@ -1,5 +1,5 @@
 import { ruleMeta } from "../../catalog";
-import { isAllInterfaces } from "../../../constructs/security/knowledge";
+import { isAllInterfaces } from "../../../knowledge";
 import type { ResourceRule, RuleResult } from "../../types";
 import { UNKNOWN, cannotVerify, portLabel, readPorts, result } from "./util";
 

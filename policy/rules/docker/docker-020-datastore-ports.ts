@@ -1,5 +1,5 @@
 import { ruleMeta } from "../../catalog";
-import { DATASTORE_PORTS, isLoopbackAddress } from "../../../constructs/security/knowledge";
+import { DATASTORE_PORTS, isLoopbackAddress } from "../../../knowledge";
 import type { ResourceRule, RuleResult } from "../../types";
 import { UNKNOWN, cannotVerify, portLabel, readPorts, result } from "./util";
 

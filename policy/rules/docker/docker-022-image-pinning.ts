@@ -1,5 +1,5 @@
 import { ruleMeta } from "../../catalog";
-import { parseImage } from "../../../constructs/security/knowledge";
+import { parseImage } from "../../../knowledge";
 import type { ResourceRule } from "../../types";
 import { UNKNOWN, readString, result, show } from "./util";
 

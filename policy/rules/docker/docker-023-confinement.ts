@@ -1,5 +1,5 @@
 import { ruleMeta } from "../../catalog";
-import { isUnconfinedSecurityOpt } from "../../../constructs/security/knowledge";
+import { isUnconfinedSecurityOpt } from "../../../knowledge";
 import type { ResourceRule } from "../../types";
 import { UNKNOWN, cannotVerify, readStringList, result } from "./util";
 

@@ -1,6 +1,6 @@
 import { ruleMeta } from "../../catalog";
 import { isObject } from "../../stack-index";
-import { looksLikeSecretName } from "../../../constructs/security/knowledge";
+import { looksLikeSecretName } from "../../../knowledge";
 import type { IndexedResource, ResourceRule, RuleResult } from "../../types";
 import { hasInterpolation, result } from "./util";
 

@@ -7,7 +7,7 @@
  * shown internal: that is a warning ("cannot verify") rather than an error, so external networks
  * declared elsewhere stay usable without hiding the question.
  */
-import { DATASTORE_IMAGE_NAMES, parseImage } from "../../../constructs/security/knowledge";
+import { DATASTORE_IMAGE_NAMES, parseImage } from "../../../knowledge";
 import { ruleMeta } from "../../catalog";
 import type { ResourceRule, RuleResult } from "../../types";
 import { containerAttachments, isPublicAttachment } from "./networks";

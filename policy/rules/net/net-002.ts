@@ -6,7 +6,7 @@
  * Attachments to networks the stack does not define might be internal; when any exists the rule
  * stays silent rather than guess (it is a warning about design, not a proven exposure).
  */
-import { INGRESS_IMAGE_NAMES, INGRESS_ROLE, ROLE_LABEL, parseImage } from "../../../constructs/security/knowledge";
+import { INGRESS_IMAGE_NAMES, INGRESS_ROLE, ROLE_LABEL, parseImage } from "../../../knowledge";
 import { ruleMeta } from "../../catalog";
 import { blocks } from "../../stack-index";
 import type { IndexedResource, RuleResult, StackIndex, StackRule } from "../../types";

@@ -11,7 +11,7 @@
  * union of all formats. Only a block that holds a hit is walked again to name the format
  * (matchCredential) and the attribute path.
  */
-import { CREDENTIAL_PATTERNS, matchCredential } from "../../../constructs/security/knowledge";
+import { CREDENTIAL_PATTERNS, matchCredential } from "../../../knowledge";
 import { ruleMeta } from "../../catalog";
 import { isObject } from "../../stack-index";
 import type { RuleResult, StackIndex, StackRule } from "../../types";

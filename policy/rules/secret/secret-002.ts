@@ -4,7 +4,7 @@
  * value and only makes the variable optional, so it passes; any other default (even "") is a
  * value committed to the configuration.
  */
-import { looksLikeSecretName } from "../../../constructs/security/knowledge";
+import { looksLikeSecretName } from "../../../knowledge";
 import { ruleMeta } from "../../catalog";
 import type { RuleResult, StackRule } from "../../types";
 

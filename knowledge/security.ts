@@ -1,9 +1,8 @@
 /**
  * Security knowledge shared by the constructs (early, friendly errors) and the policy rules
  * (final judgement on any Terraform JSON). One source of truth: when a list changes here, the
- * constructs and the engine change together.
- *
- * Every list mirrors ../shared/POLICY_CATALOG.md; the policy tests pin them against the catalog.
+ * constructs and the engine change together. This folder is the bottom layer: it imports nothing
+ * from the project (a test pins that).
  */
 
 /** Capabilities that break container isolation (DOCKER-003). Stored without the CAP_ prefix. */
@@ -36,11 +35,6 @@ export const SENSITIVE_HOST_DIRECTORIES: readonly string[] = [
   "/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr",
 ];
 
-/** First DNS labels that mark an administrative interface (CF-005), exact match. */
-export const ADMIN_HOST_LABELS: ReadonlySet<string> = new Set([
-  "admin", "staff", "intranet", "manage", "dashboard", "grafana", "prometheus", "alertmanager",
-  "kibana", "rabbitmq", "traefik", "portainer", "phpmyadmin", "adminer",
-]);
 
 /**
  * Images that are ingress connectors by nature (they face the outside, so a non-internal network
@@ -50,8 +44,6 @@ export const ADMIN_HOST_LABELS: ReadonlySet<string> = new Set([
 export const INGRESS_IMAGE_NAMES: ReadonlySet<string> = new Set([
   "cloudflared", "traefik", "caddy", "nginx", "haproxy", "envoy",
 ]);
-export const ROLE_LABEL = "bulwark.role";
-export const INGRESS_ROLE = "ingress";
 
 /** The kreuzwerker/docker release that stopped panicking on `cpus` (DOCKER-010). */
 export const DOCKER_PROVIDER_CPUS_FIXED_IN = "3.7.0";
