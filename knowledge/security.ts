@@ -91,13 +91,23 @@ export function looksLikeSecretName(name: string): boolean {
   return hit;
 }
 
+/** A word that ends in one of these is a secret glued to a prefix: `PGPASSWORD`, `dbpasswd`. */
+const GLUED_SECRET_SUFFIXES = ["password", "passwd"];
+/**
+ * Words that mean a secret only after a prefix: `MYSQL_PWD`, `REDIS_AUTH` yes, but `PWD` (the
+ * working directory) and `AUTH` alone no.
+ */
+const SECRET_LAST_WORDS = new Set(["pwd", "auth"]);
+
 function secretNameUncached(name: string): boolean {
   const words = nameWords(name);
   for (let i = 0; i < words.length; i++) {
-    if (SECRET_WORDS.has(words[i])) return true;
-    if (i + 1 < words.length && SECRET_WORD_PAIRS.has(`${words[i]} ${words[i + 1]}`)) return true;
+    const w = words[i];
+    if (SECRET_WORDS.has(w)) return true;
+    if (i + 1 < words.length && SECRET_WORD_PAIRS.has(`${w} ${words[i + 1]}`)) return true;
+    if (GLUED_SECRET_SUFFIXES.some((s) => w.length > s.length && w.endsWith(s))) return true;
   }
-  return false;
+  return words.length >= 2 && SECRET_LAST_WORDS.has(words[words.length - 1]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -115,7 +125,10 @@ export const CREDENTIAL_PATTERNS: readonly CredentialPattern[] = [
   { name: "Slack token", pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/ },
   { name: "GitLab token", pattern: /\bglpat-[A-Za-z0-9_-]{20,}/ },
   { name: "secret key (sk-)", pattern: /\bsk-[A-Za-z0-9_-]{20,}/ },
-  { name: "private key", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/ },
+  { name: "private key", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/ },
+  // Stripe secret and restricted keys; publishable keys (pk_live_) are public by design.
+  { name: "Stripe secret key", pattern: /\b(?:sk|rk)_live_[A-Za-z0-9]{10,}/ },
+  { name: "Slack webhook", pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]{20,}/ },
 ];
 
 /** Name of the first credential format a string matches, or null. */
@@ -224,4 +237,87 @@ export function pinnedVersion(constraint: string | null | undefined): string | n
   if (!constraint) return null;
   const m = /^\s*=?\s*v?(\d+(?:\.\d+){0,2})\s*$/.exec(constraint);
   return m ? m[1] : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credentials written inside other values
+
+/** A reference, not a literal: Terraform `${…}`, shell `$VAR` / `${VAR}`, or empty. */
+export function isReferenceText(v: string): boolean {
+  return v === "" || v.includes("${") || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(v) || /^%\{/.test(v);
+}
+
+const URL_CREDENTIAL = /\b([a-z][a-z0-9+.-]*):\/\/([^\s:/@]*):([^\s@/]*)@/gi;
+
+/**
+ * The scheme of the first URL whose password part is a literal (`postgres://u:pw@db/app`,
+ * `redis://:pw@cache`, `amqp://`, `https://user:pw@host`), or null. A password that is a reference
+ * (`${var.x}`, `$DB_PASSWORD`) is not a literal.
+ */
+export function credentialInUrl(value: string): string | null {
+  for (const m of value.matchAll(URL_CREDENTIAL)) {
+    const password = m[3];
+    if (password !== "" && !isReferenceText(password)) return m[1].toLowerCase();
+  }
+  return null;
+}
+
+/** `Basic dXNlcjpwYXNz` / `Bearer eyJ…` with a literal credential: the scheme, or null. */
+export function literalAuthorization(value: string): string | null {
+  const m = /^\s*(?:authorization:\s*)?(basic|bearer)\s+(\S{8,})\s*$/i.exec(value);
+  if (!m || isReferenceText(m[2])) return null;
+  return m[1][0].toUpperCase() + m[1].slice(1).toLowerCase();
+}
+
+/** Clients that take `-p<password>` glued to the flag (MySQL/MariaDB command-line clients). */
+const MYSQL_CLIENTS = /(^|\/)(mysql|mysqladmin|mysqldump|mysqlcheck|mysqlimport|mysqlshow|mysqlbinlog|mariadb|mariadb-admin|mariadb-dump|mariadb-check|mariadb-import|mariadb-show|mariadb-binlog|mariadb-backup)$/;
+
+/**
+ * The password flag of a command line that carries a literal password: `--password=…`,
+ * `--password …`, `--pass=…`, and `-p<literal>` for MySQL/MariaDB clients; null when none.
+ * Command lines are seen by everyone on the host (`ps`) and end up in the container's config.
+ */
+export function literalPasswordFlag(args: readonly string[]): string | null {
+  const words = args
+    .flatMap((a) => (args.length === 1 ? a.split(/\s+/) : [a]))
+    .map((w) => w.replace(/^['"]+|['";]+$/g, ""))
+    .filter((w) => w !== "");
+  const mysql = words.some((w) => MYSQL_CLIENTS.test(w));
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    const eq = /^--(password|passwd|pass)=(.*)$/i.exec(w);
+    if (eq) {
+      if (!isReferenceText(eq[2].replace(/^['"]|['"]$/g, ""))) return `--${eq[1]}=`;
+      continue;
+    }
+    if (/^--(password|passwd)$/i.test(w) && i + 1 < words.length && !words[i + 1].startsWith("-")) {
+      if (!isReferenceText(words[i + 1].replace(/^['"]|['"]$/g, ""))) return w;
+      continue;
+    }
+    if (mysql && /^-p\S+$/.test(w) && !isReferenceText(w.slice(2).replace(/^['"]|['"]$/g, ""))) return "-p<password>";
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tags that move
+
+/** Tags that name a branch or a channel, not a release: they move under you. */
+export const MOVING_TAGS: ReadonlySet<string> = new Set([
+  "latest", "main", "master", "stable", "edge", "nightly", "dev", "develop", "development", "next", "beta", "alpha", "rc", "canary", "unstable", "current", "lts",
+]);
+
+/**
+ * Why a tag is not a pinned version, or null when it is one: a channel (`stable`, `main`) or a bare
+ * major (`8`, `v1`). A version tag has a minor part (`8.4`, `v1.2.3`, `11.8.9-noble`) or is pinned by
+ * digest anyway (the caller decides that).
+ */
+export function movingTagReason(tag: string): string | null {
+  const t = tag.trim().toLowerCase();
+  if (MOVING_TAGS.has(t)) return `"${tag}" names a channel, not a release`;
+  const base = t.split("-")[0];
+  if (MOVING_TAGS.has(base)) return `"${tag}" names a channel, not a release`;
+  // A bare number of up to three digits is a major version; longer ones are build numbers or dates.
+  if (/^v?\d{1,3}$/.test(base)) return `"${tag}" is a bare major version, which moves with every minor release`;
+  return null;
 }

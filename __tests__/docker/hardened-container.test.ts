@@ -3,6 +3,7 @@ import { HardenedContainer, type HardenedContainerProps } from "../../constructs
 import { Secret } from "../../constructs/core/secret";
 import { HealthProbe } from "../../constructs/service/health";
 import type { ServiceSpec } from "../../constructs/service/spec";
+import { Duration } from "../../constructs/service/units";
 import { policyFindings, synthStackJson } from "../../policy/testing";
 import { dockerTestStack, webSpec } from "../helpers/stack";
 
@@ -159,19 +160,19 @@ describe("HardenedContainer rendering", () => {
 
 describe("HardenedContainer validation errors name the construct, the prop and the fix", () => {
   const cases: Array<[string, Partial<ServiceSpec>, Partial<HardenedContainerProps>, RegExp]> = [
-    ["memory 0", { resources: { memoryMb: 0 } }, {}, /HardenedContainer test\/web: service\.resources\.memoryMb is 0\. Fix: set a positive/],
+    ["memory 0", { resources: { memoryMb: 0 } }, {}, /HardenedContainer test\/web: service\.resources\.memoryMb is 0, not a whole number from 6 to 1048576\. Fix: set a whole number of MB, at least 6/],
     ["root user", { user: "root" }, {}, /service\.user "root" is root or empty\. Fix: run as the image's non-root/],
     ["uid 0", { user: "0:0" }, {}, /service\.user "0:0" is root/],
-    ["named user", { user: "app" }, {}, /service\.user "app" is not numeric UID:GID/],
-    ["latest image", { image: { repository: "nginx", tag: "latest" } }, {}, /service\.image\.tag is invalid\. Fix: pin an explicit version tag, never "latest"/],
-    ["tag in repository", { image: { repository: "nginx:1.27", tag: "1.27" } }, {}, /service\.image\.repository is invalid/],
-    ["bad digest", { image: { repository: "nginx", tag: "1.27", digest: "sha256:abc" } }, {}, /service\.image\.digest is invalid/],
-    ["empty exec probe", { health: { probe: { kind: "exec", command: [] } } }, {}, /service\.health\.probe is empty/],
-    ["bad duration", { health: { probe: HealthProbe.tcp(80, "nc"), interval: "30" } }, {}, /service\.health\.interval "30" is not a duration/],
-    ["secret literal in env", { env: { DB_PASSWORD: "hunter2" } }, {}, /service\.env\.DB_PASSWORD looks like a secret but holds a literal\. Fix: move it to service\.secretEnv/],
-    ["forged secret ref", { secretEnv: { API_TOKEN: { kind: "secret", expression: "hunter2", source: "x" } } }, {}, /secretEnv\.API_TOKEN: secret x is a literal/],
+    ["named user", { user: "app" }, {}, /service\.user "app" is not a numeric UID:GID/],
+    ["latest image", { image: { repository: "nginx", tag: "latest" } }, {}, /service\.image\.tag "latest" is not a pinned version tag\. Fix: use a version tag such as "11\.8\.9" \(never "latest"\)/],
+    ["tag in repository", { image: { repository: "nginx:1.27", tag: "1.27" } }, {}, /service\.image\.repository "nginx:1\.27" is not a repository name/],
+    ["bad digest", { image: { repository: "nginx", tag: "1.27", digest: "sha256:abc" } }, {}, /service\.image\.digest "sha256:abc" is not a sha256 digest/],
+    ["empty exec probe", { health: { probe: { kind: "exec", command: [] } } }, {}, /service\.health\.probe\.command is empty or holds an empty word/],
+    ["bad duration", { health: { probe: HealthProbe.tcp(80, "nc"), interval: "30" as never } }, {}, /service\.health\.interval is "30", not a Duration \(durations are typed: write Duration\.seconds\(30\), not a string\)/],
+    ["secret literal in env", { env: { DB_PASSWORD: "hunter2" } }, {}, /service\.env\.DB_PASSWORD looks like a secret but holds a literal\. Fix: move it to secretEnv/],
+    ["forged secret ref", { secretEnv: { API_TOKEN: { kind: "secret", name: "x", expression: "hunter2", source: "x" } } }, {}, /service\.secretEnv\.API_TOKEN \(x\) holds a literal, not a reference/],
     ["dangerous capability", { capabilities: [{ capability: "SYS_ADMIN" as never, reason: "wants to mount things" }] }, {}, /service\.capabilities holds "SYS_ADMIN", which is not an allowed capability/],
-    ["capability without reason", { capabilities: [{ capability: "CHOWN", reason: "" }] }, {}, /service\.capabilities\[CHOWN\] has no reason/],
+    ["capability without reason", { capabilities: [{ capability: "CHOWN", reason: "" }] }, {}, /service\.capabilities\[CHOWN\]\.reason is missing or shorter than 10 characters/],
     ["port 3306 on 0.0.0.0", {}, { publish: [{ containerPort: 3306, hostPort: 3306, hostIp: "0.0.0.0" }] }, /publish\[0\]\.hostIp "0\.0\.0\.0" would publish port 3306 beyond this host\. Fix: publish only on 127\.0\.0\.1/],
     ["public ip", {}, { publish: [{ containerPort: 80, hostPort: 8080, hostIp: "203.0.113.7" }] }, /publish\[0\]\.hostIp "203\.0\.113\.7"/],
     ["privileged host port", {}, { publish: [{ containerPort: 80, hostPort: 80 }] }, /publish\[0\]\.hostPort 80 is a privileged port/],
@@ -217,7 +218,7 @@ describe("HardenedContainer validation errors name the construct, the prop and t
 describe("HardenedContainer properties", () => {
   test("any positive memory renders memory = memory_swap and passes DOCKER-007/008", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1 << 20 }), (mb) => {
+      fc.property(fc.integer({ min: 6, max: 1 << 20 }), (mb) => { // Docker refuses less than 6 MB (MIN_MEMORY_MB)
         const c = container(synthStackJson(build({ resources: { memoryMb: mb } }).stack));
         return c.memory === mb && c.memory_swap === mb;
       }),
@@ -258,13 +259,16 @@ describe("HardenedContainer properties", () => {
 });
 
 describe("HardenedContainer stop grace", () => {
-  test("stopGraceSeconds renders as stop_timeout and destroy_grace_seconds", () => {
-    const c = container(synthStackJson(build({ stopGraceSeconds: 60 }).stack) as Json);
+  test("stopGracePeriod renders as stop_timeout and destroy_grace_seconds", () => {
+    const c = container(synthStackJson(build({ stopGracePeriod: Duration.seconds(60) }).stack) as Json);
     expect(c.stop_timeout).toBe(60);
     expect(c.destroy_grace_seconds).toBe(60);
     expect(container(synthStackJson(build().stack) as Json).stop_timeout).toBeUndefined();
   });
-  test.each([0, -1, 1.5, 4000])("stopGraceSeconds %p is refused", (v) => {
-    expect(() => build({ stopGraceSeconds: v })).toThrow(/service\.stopGraceSeconds is .*Fix: use a whole number of seconds between 1 and 3600/);
+  test.each([0, 4000])("stopGracePeriod of %p seconds is refused", (v) => {
+    expect(() => build({ stopGracePeriod: Duration.seconds(v) })).toThrow(/service\.stopGracePeriod is \d+s\. Fix: give a duration from 1s to 3600s/);
+  });
+  test("the old stopGraceSeconds field is refused with the fix", () => {
+    expect(() => build({ stopGraceSeconds: 60 } as never)).toThrow(/service\.stopGraceSeconds is no longer a field\. Fix: give stopGracePeriod: Duration\.seconds\(n\)/);
   });
 });

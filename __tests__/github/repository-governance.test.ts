@@ -428,8 +428,8 @@ describe("RepositoryGovernance validation errors name the construct, the prop an
     expect(() => gov.addCodeOwner("/docs/")).toThrow(/entry "\/docs\/" has no owners/);
     expect(() => gov.addActionsSecret("GITHUB_TOKEN", Secret.fromVariable(stack, "t1", "a token for the tests"))).toThrow(/name "GITHUB_TOKEN" is not a valid Actions secret name/);
     expect(() => gov.addActionsSecret("1TOKEN", Secret.fromVariable(stack, "t2", "a token for the tests"))).toThrow(/not a valid Actions secret name/);
-    expect(() => gov.addActionsSecret("API_TOKEN", { kind: "secret", expression: "hunter2-literal", source: "literal" })).toThrow(
-      /addActionsSecret\(API_TOKEN\): secret literal is a literal; create it with Secret\.fromVariable\(\)/,
+    expect(() => gov.addActionsSecret("API_TOKEN", { kind: "secret", name: "api_token", expression: "hunter2-literal", source: "literal" })).toThrow(
+      /addActionsSecret\(API_TOKEN\): secret literal is a literal; create it with Secret\.named\(\), Secret\.fromVariable\(\)/,
     );
     gov.addActionsSecret("API_TOKEN", Secret.fromVariable(stack, "api_token", "API token for the deploy job"));
     expect(() => gov.addActionsSecret("api_token", Secret.fromVariable(stack, "api_token_2", "API token again"))).toThrow(/secret "api_token" is added twice/);

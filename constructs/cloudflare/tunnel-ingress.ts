@@ -32,6 +32,7 @@ import type { HardenedNetwork } from "../docker/network-topology";
 import { cloudflaredProfile, type CloudflaredProfileOptions } from "../profiles/cloudflared";
 import { DATASTORE_PORTS, TUNNEL_CNAME_SUFFIX, isDatastoreImage } from "../../knowledge";
 import { BACKEND_ROLES } from "../service/spec";
+import type { PublishableService } from "../service/publishable";
 import type { AccessGate } from "./access-gate";
 import { checkHostname, claim, claimedBy, failer, isAdminHostname, isDnsName, isUnresolved, logicalName } from "./common";
 
@@ -82,8 +83,11 @@ export interface OriginTlsOptions {
 export interface PublicServiceOptions {
   /** Full public hostname inside the zone's domain (`opac.example.org`). */
   readonly hostname: string;
-  /** The service to publish; it must share the tunnel's network. */
-  readonly container: HardenedContainer;
+  /**
+   * The service to publish (a HardenedContainer, or anything that is a PublishableService); it
+   * must share the tunnel's network.
+   */
+  readonly container: PublishableService;
   /** Port the service listens on inside its network. */
   readonly port: number;
   /** @default "http" (TLS ends at the Cloudflare edge; the hop stays inside the front network) */
@@ -235,6 +239,9 @@ export class CloudflareTunnelIngress extends Construct {
 
     // --- the target -----------------------------------------------------------------------
     const c = opts.container;
+    if (!c || typeof c !== "object" || !c.service || !Array.isArray(c.networks) || typeof c.hostname !== "string") {
+      fail("container", "is not a publishable service", "pass a HardenedContainer (or an object with hostname, service and networks)");
+    }
     const spec = c.service;
     if (BACKEND_ROLES.has(spec.role) || isDatastoreImage(spec.image.repository)) {
       fail("container", `"${spec.name}" is a ${spec.role} (${spec.image.repository}), which must never be reachable from the edge`, "publish only web applications; datastores, brokers, caches and search stay on the internal network");
@@ -319,7 +326,7 @@ export class CloudflareTunnelIngress extends Construct {
   }
 }
 
-/** True when the container joins `network`. */
-function attachedTo(c: HardenedContainer, network: HardenedNetwork): boolean {
+/** True when the service joins `network`. */
+function attachedTo(c: PublishableService, network: HardenedNetwork): boolean {
   return c.networks.some((n) => n === network || n.name === network.name);
 }

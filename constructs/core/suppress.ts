@@ -24,6 +24,18 @@ function record(target: TerraformElement | TerraformStack, entry: Entry): void {
   target.addOverride("//.bulwark.suppressions", list.map((e) => ({ ...e })));
 }
 
+/**
+ * Set the suppression of `ruleId` on an element, replacing an earlier one of the same rule (for
+ * constructs that grow one reason as grants are added, e.g. allowHostPath).
+ */
+export function setSuppression(element: TerraformElement, ruleId: string, reason: string): void {
+  const problem = suppressionProblem(ruleId, reason);
+  if (problem) throw new Error(`${element.node.path}: ${problem}`);
+  const list = (written.get(element) ?? []).filter((e) => !(e.rule === ruleId && e.address === undefined));
+  written.set(element, list);
+  record(element, { rule: ruleId, reason: reason.trim() });
+}
+
 /** Suppress `ruleId` on a resource, data source or variable. */
 export function suppress(element: TerraformElement, ruleId: string, reason: string): void {
   const problem = suppressionProblem(ruleId, reason);

@@ -19,22 +19,19 @@
 import { createHash } from "crypto";
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
-import { Container, type ContainerConfig } from "@cdktf/provider-docker/lib/container";
+import { Container, type ContainerConfig, type ContainerLabels, type ContainerVolumes } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
+import { Network } from "@cdktf/provider-docker/lib/network";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
-import {
-  isDatastoreImage,
-  isLoopbackAddress,
-  isRootUser,
-  looksLikeSecretName,
-  parseImage,
-  ROLE_LABEL,
-
-} from "../../knowledge";
-import { assertSecretRef } from "../core/secret";
-import { suppress } from "../core/suppress";
+import { BACKEND_ROLES, ROLE_LABEL, isDatastoreImage, isLoopbackAddress, isSensitiveHostPath, parseImage } from "../../knowledge";
+import { MIN_REASON_LENGTH } from "../../knowledge/suppressions";
+import { bindSecretToTerraform } from "../core/secret";
+import { setSuppression, suppress } from "../core/suppress";
 import { dockerHealthTest } from "../service/health";
-import { BACKEND_ROLES, CAPABILITIES, type ImageSpec, type PublishedPort, type ServiceSpec } from "../service/spec";
+import type { PublishableService } from "../service/publishable";
+import type { ImageSpec, PublishedPort, SecretRef, ServiceSpec } from "../service/spec";
+import { ENV_NAME, checkPlainEnv, checkSecret, resolveDefaults, specFailer, validateServiceSpec, type ResolvedServiceSpec } from "../service/validate";
+import { claimHostName } from "./host-names";
 import type { HardenedNetwork } from "./network-topology";
 
 export type RestartPolicy =
@@ -60,8 +57,11 @@ export interface HardenedContainerProps {
   readonly publish?: readonly PublishedPort[];
   /** @default { policy: "unless-stopped" } */
   readonly restart?: RestartPolicy;
-  /** Log rotation for the json-file driver. @default { maxSizeMb: 10, maxFiles: 3 } */
-  readonly logging?: { readonly maxSizeMb?: number; readonly maxFiles?: number };
+  /**
+   * Log driver and rotation. Both drivers rotate by size and keep a bounded number of files.
+   * @default { driver: DEFAULT_LOG_DRIVER ("json-file"), maxSizeMb: DEFAULT_LOG_MAX_SIZE_MB (10), maxFiles: DEFAULT_LOG_MAX_FILES (3) }
+   */
+  readonly logging?: { readonly driver?: LogDriver; readonly maxSizeMb?: number; readonly maxFiles?: number };
   /** Extra network aliases; the service name is always one. @default none */
   readonly aliases?: readonly string[];
   /**
@@ -74,38 +74,92 @@ export interface HardenedContainerProps {
   };
 }
 
-const SERVICE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
-const DURATION = /^\d+(ms|s|m|h)$/;
-const UID_GID = /^\d+:\d+$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const MIN_REASON = 10;
+/** Log drivers that rotate by size (`max-size`, `max-file`); DOCKER-014 accepts both. */
+export type LogDriver = "json-file" | "local";
+export const DEFAULT_LOG_DRIVER: LogDriver = "json-file";
+export const DEFAULT_LOG_MAX_SIZE_MB = 10;
+export const DEFAULT_LOG_MAX_FILES = 3;
+export const DEFAULT_RESTART_POLICY: RestartPolicy = { policy: "unless-stopped" };
+/** Host address published ports bind to. */
+export const DEFAULT_PUBLISH_HOST_IP = "127.0.0.1";
 
+/** A named volume another container may mount (`HardenedContainer.dataVolume(name)`). */
+export interface MountableVolume {
+  /** Docker volume name (a token resolving to the volume's `name`). */
+  readonly name: string;
+  readonly resource: Volume;
+  /** The service that owns the data. */
+  readonly ownerService: string;
+  /** Where the owner mounts it. */
+  readonly ownerPath: string;
+}
+
+export interface VolumeMountOptions {
+  /** Path inside this container. */
+  readonly containerPath: string;
+  /** @default true: another service's data is read, not written (a backup job) */
+  readonly readOnly?: boolean;
+}
+
+export interface HostPathOptions {
+  /** Path inside this container. @default the host path */
+  readonly containerPath?: string;
+  /** @default true */
+  readonly readOnly?: boolean;
+  /**
+   * Why the service needs the host path (at least 10 characters). It is written as the reason of
+   * the DOCKER-016 (sensitive path) and/or DOCKER-017 (writable bind) suppression it needs, so it
+   * shows in every report.
+   */
+  readonly reason: string;
+}
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const servicesByStack = new WeakMap<TerraformStack, Set<string>>();
 
-export class HardenedContainer extends Construct {
+export class HardenedContainer extends Construct implements PublishableService {
   readonly container: Container;
   readonly image: Image;
   readonly volumes: readonly Volume[];
+  /** The service as described (validated). */
   readonly service: ServiceSpec;
-  /** The networks the container joins. */
+  /** The same with every default filled in: what was rendered. */
+  readonly resolved: ResolvedServiceSpec;
+  /** The networks the container joins (a loopback publication network included). */
   readonly networks: readonly HardenedNetwork[];
   /** Docker DNS name other containers on a shared network use. */
   readonly hostname: string;
+  /**
+   * The container's own non-internal network when it publishes ports but joins only internal
+   * networks (Docker publishes no port of such a container). @default none
+   */
+  readonly publishNetwork?: HardenedNetwork;
+
+  private readonly where: string;
+  private readonly fail: (prop: string, problem: string, fix: string) => never;
+  private readonly env = new Map<string, string>();
+  private readonly secretNames = new Set<string>();
+  private readonly labels = new Map<string, string>();
+  private readonly mounts: ContainerVolumes[] = [];
+  private readonly mountPaths = new Set<string>();
+  private readonly dataVolumesByName = new Map<string, MountableVolume>();
+  private readonly hostPathReasons = new Map<"DOCKER-016" | "DOCKER-017", string[]>();
 
   constructor(scope: Construct, id: string, props: HardenedContainerProps) {
     super(scope, id);
-    const spec = props.service;
-    this.service = spec;
-    this.networks = [...props.networks];
     const where = `HardenedContainer ${this.node.path}`;
+    this.where = where;
     const fail = (prop: string, problem: string, fix: string): never => {
       throw new Error(`${where}: ${prop} ${problem}. Fix: ${fix}`);
     };
+    this.fail = fail;
+    if (typeof props !== "object" || props === null) fail("props", "are missing", "pass { service, networks, owner }");
+    const spec = validateServiceSpec(props.service, where);
+    const r = resolveDefaults(spec);
+    this.service = spec;
+    this.resolved = r;
 
     // --- identity -------------------------------------------------------------------------
-    if (!SERVICE_NAME.test(spec.name)) {
-      fail("service.name", `"${spec.name}" is not a DNS-safe service name`, "use lower-case letters, digits and dashes, starting with a letter");
-    }
     const stack = TerraformStack.of(this);
     const names = servicesByStack.get(stack) ?? new Set<string>();
     if (names.has(spec.name)) {
@@ -114,18 +168,17 @@ export class HardenedContainer extends Construct {
     names.add(spec.name);
     servicesByStack.set(stack, names);
     this.hostname = spec.name;
-    if (props.owner.trim() === "") fail("owner", "is empty", "name the team or person responsible for the service");
+    if (typeof props.owner !== "string" || props.owner.trim() === "") fail("owner", "is empty", "name the team or person responsible for the service");
+    claimHostName(this, "container", spec.name, where);
 
     // --- image ----------------------------------------------------------------------------
     const imageName = renderImage(spec.image, (p, f) => fail(`service.image.${p}`, "is invalid", f));
     const backend = BACKEND_ROLES.has(spec.role) || isDatastoreImage(imageName);
 
-    // --- user -----------------------------------------------------------------------------
-    if (isRootUser(spec.user)) fail("service.user", `"${spec.user}" is root or empty`, "run as the image's non-root UID:GID (see its profile)");
-    if (!UID_GID.test(spec.user)) fail("service.user", `"${spec.user}" is not numeric UID:GID`, "use numeric ids such as \"999:999\" so no passwd lookup can map it to root");
-
     // --- networks -------------------------------------------------------------------------
-    if (props.networks.length === 0) fail("networks", "is empty", "attach the container to at least one NetworkTopology network (never the default bridge)");
+    if (!Array.isArray(props.networks) || props.networks.length === 0) {
+      fail("networks", "is empty", "attach the container to at least one NetworkTopology network (never the default bridge)");
+    }
     const seenNets = new Set<string>();
     for (const n of props.networks) {
       if (seenNets.has(n.logicalName)) fail("networks", `lists "${n.logicalName}" twice`, "list each network once");
@@ -137,87 +190,39 @@ export class HardenedContainer extends Construct {
     const tier = props.networks.some((n) => !n.internal) ? "front" : "back";
 
     // --- resources ------------------------------------------------------------------------
-    const r = spec.resources;
-    if (!Number.isInteger(r.memoryMb) || r.memoryMb <= 0) fail("service.resources.memoryMb", `is ${r.memoryMb}`, "set a positive whole number of MB");
-    const cpuShares = r.cpuShares ?? 1024;
-    if (!Number.isInteger(cpuShares) || cpuShares < 2) fail("service.resources.cpuShares", `is ${cpuShares}`, "use a whole number >= 2 (Docker default 1024)");
     let cpuPeriod: number | undefined;
     let cpuQuota: number | undefined;
-    if (r.cpuLimit !== undefined) {
-      if (!(r.cpuLimit > 0) || r.cpuLimit > 512) fail("service.resources.cpuLimit", `is ${r.cpuLimit}`, "give the CPU cap in cores, e.g. 0.5 or 2");
+    if (r.resources.cpuLimit !== undefined) {
       cpuPeriod = 100000;
-      cpuQuota = Math.max(1000, Math.round(r.cpuLimit * cpuPeriod));
+      cpuQuota = Math.max(1000, Math.round(r.resources.cpuLimit * cpuPeriod));
     }
-    const nproc = r.maxProcesses ?? 512;
-    const nofile = r.maxOpenFiles ?? 8192;
-    if (!Number.isInteger(nproc) || nproc < 1) fail("service.resources.maxProcesses", `is ${nproc}`, "use a positive whole number");
-    if (!Number.isInteger(nofile) || nofile < 64) fail("service.resources.maxOpenFiles", `is ${nofile}`, "use a whole number >= 64");
 
     // --- health ---------------------------------------------------------------------------
-    const h = spec.health;
+    const h = r.health;
     const test = dockerHealthTest(h.probe);
-    if (test.length < 2 || test.slice(1).every((t) => t.trim() === "")) fail("service.health.probe", "is empty", "use HealthProbe.exec/http/tcp with a real command");
-    const interval = h.interval ?? "30s";
-    const timeout = h.timeout ?? "5s";
-    const startPeriod = h.startPeriod ?? "30s";
-    for (const [prop, v] of [["interval", interval], ["timeout", timeout], ["startPeriod", startPeriod]] as const) {
-      if (!DURATION.test(v)) fail(`service.health.${prop}`, `"${v}" is not a duration`, "write it like \"30s\", \"500ms\" or \"2m\"");
-    }
-    const retries = h.retries ?? 3;
-    if (!Number.isInteger(retries) || retries < 1) fail("service.health.retries", `is ${retries}`, "use a whole number >= 1");
 
     // --- environment and secrets ----------------------------------------------------------
-    const env: string[] = [];
-    for (const [k, v] of Object.entries(spec.env ?? {})) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) fail(`service.env.${k}`, "is not a valid variable name", "use letters, digits and underscores");
-      const fileRef = /(_FILE|_PATH)$/i.test(k) && v.startsWith("/");
-      if (looksLikeSecretName(k) && v !== "" && !v.includes("${") && !fileRef) {
-        fail(`service.env.${k}`, "looks like a secret but holds a literal", "move it to service.secretEnv with Secret.fromVariable()");
-      }
-      env.push(`${k}=${v}`);
-    }
-    for (const [k, ref] of Object.entries(spec.secretEnv ?? {})) {
-      if (spec.env && k in spec.env) fail(`service.secretEnv.${k}`, "is also set in service.env", "set it in one place");
-      assertSecretRef(`${where}: service.secretEnv.${k}`, ref);
-      env.push(`${k}=${ref.expression}`);
-    }
-    env.sort();
+    for (const [k, v] of Object.entries(r.env)) this.env.set(k, v);
+    for (const [k, ref] of Object.entries(r.secretEnv)) this.bindSecret(k, ref);
 
     // --- capabilities ---------------------------------------------------------------------
-    const add: string[] = [];
-    for (const g of spec.capabilities ?? []) {
-      if (!CAPABILITIES.includes(g.capability)) fail("service.capabilities", `holds "${g.capability}", which is not an allowed capability`, `use one of ${CAPABILITIES.join(", ")}`);
-      if (!g.reason || g.reason.trim().length < MIN_REASON) fail(`service.capabilities[${g.capability}]`, "has no reason", "say in at least 10 characters why the service needs it");
-      if (!add.includes(g.capability)) add.push(g.capability);
-    }
-    add.sort();
+    const add = [...new Set(r.capabilities.map((g) => g.capability))].sort();
 
     // --- writable paths and data ----------------------------------------------------------
+    const [uid, gid] = spec.user.split(":");
     const tmpfs: Record<string, string> = {};
-    const mountPaths = new Set<string>();
-    const claimPath = (prop: string, path: string) => {
-      if (!path.startsWith("/") || path === "/") fail(prop, `"${path}" is not an absolute path below /`, "give the absolute container path");
-      if (mountPaths.has(path)) fail(prop, `"${path}" is mounted twice`, "mount each path once");
-      mountPaths.add(path);
-    };
-    for (const w of spec.writablePaths ?? []) {
-      claimPath("service.writablePaths", w.path);
-      const size = w.sizeMb ?? 64;
-      if (!Number.isInteger(size) || size < 1) fail(`service.writablePaths[${w.path}].sizeMb`, `is ${size}`, "use a positive whole number of MB");
-      const mode = w.mode ?? "0755";
-      if (!/^[0-7]{3,4}$/.test(mode)) fail(`service.writablePaths[${w.path}].mode`, `"${mode}" is not an octal mode`, "write it like \"1777\" or \"0700\"");
-      tmpfs[w.path] = [w.exec ? "exec" : "noexec", "nosuid", "nodev", `size=${size}m`, `mode=${mode}`].join(",");
+    for (const w of r.writablePaths) {
+      this.mountPaths.add(w.path);
+      const owner = w.owner === "service" ? [`uid=${uid}`, `gid=${gid}`] : [];
+      tmpfs[w.path] = [w.exec ? "exec" : "noexec", "nosuid", "nodev", `size=${w.sizeMb}m`, `mode=${w.mode}`, ...owner].join(",");
     }
     const volumes: Volume[] = [];
-    const volumeMounts: { volumeName: string; containerPath: string }[] = [];
-    const seenVolumes = new Set<string>();
-    for (const d of spec.dataVolumes ?? []) {
-      if (!/^[a-z][a-z0-9-]{0,30}$/.test(d.name)) fail(`service.dataVolumes[${d.name}]`, "has an invalid name", "use lower-case letters, digits and dashes");
-      if (seenVolumes.has(d.name)) fail(`service.dataVolumes[${d.name}]`, "is declared twice", "give each data volume a unique name");
-      seenVolumes.add(d.name);
-      claimPath(`service.dataVolumes[${d.name}]`, d.path);
+    for (const d of r.dataVolumes) {
+      this.mountPaths.add(d.path);
+      const volumeName = `${spec.name}-${d.name}`;
+      claimHostName(this, "volume", volumeName, where);
       const vol = new Volume(this, `volume-${d.name}`, {
-        name: `${spec.name}-${d.name}`,
+        name: volumeName,
         labels: [
           { label: "bulwark.service", value: spec.name },
           { label: "bulwark.owner", value: props.owner },
@@ -225,7 +230,8 @@ export class HardenedContainer extends Construct {
       });
       vol.overrideLogicalId(`${spec.name}_${d.name}`.replace(/-/g, "_"));
       volumes.push(vol);
-      volumeMounts.push({ volumeName: vol.name, containerPath: d.path });
+      this.mounts.push({ volumeName: vol.name, containerPath: d.path });
+      this.dataVolumesByName.set(d.name, { name: vol.name, resource: vol, ownerService: spec.name, ownerPath: d.path });
     }
     this.volumes = volumes;
 
@@ -235,7 +241,7 @@ export class HardenedContainer extends Construct {
       for (const [k, v] of [["containerPort", p.containerPort], ["hostPort", p.hostPort]] as const) {
         if (!Number.isInteger(v) || v < 1 || v > 65535) fail(`${prop}.${k}`, `is ${v}`, "use a port between 1 and 65535");
       }
-      const ip = p.hostIp ?? "127.0.0.1";
+      const ip = p.hostIp ?? DEFAULT_PUBLISH_HOST_IP;
       if (!isLoopbackAddress(ip)) {
         fail(`${prop}.hostIp`, `"${ip}" would publish port ${p.hostPort} beyond this host`, "publish only on 127.0.0.1 (or ::1) and go through the Cloudflare tunnel for public traffic");
       }
@@ -243,33 +249,71 @@ export class HardenedContainer extends Construct {
       return { internal: p.containerPort, external: p.hostPort, ip, protocol: p.protocol ?? "tcp" };
     });
 
+    // Docker never publishes a port of a container attached only to internal networks (moby#36174;
+    // seen on Docker 20.10.24: NetworkSettings.Ports stayed empty and connections were refused). Such
+    // a container gets a network of its own that can publish: not internal, but with nobody else
+    // on it, published ports bound to loopback by the bridge itself and IP masquerading off, so
+    // the container has no NAT route off the host.
+    const networks = [...props.networks];
+    if (ports.length > 0 && networks.every((n) => n.internal)) {
+      const netName = `${spec.name}-publish`;
+      claimHostName(this, "network", netName, where);
+      const resource = new Network(this, "publish-network", {
+        name: netName,
+        driver: "bridge",
+        internal: false,
+        attachable: false,
+        options: {
+          "com.docker.network.bridge.enable_icc": "false",
+          "com.docker.network.bridge.enable_ip_masquerade": "false",
+          "com.docker.network.bridge.host_binding_ipv4": ports[0].ip.startsWith("127.") ? ports[0].ip : "127.0.0.1",
+        },
+        labels: [
+          { label: "bulwark.network", value: "publish" },
+          { label: "bulwark.internal", value: "false" },
+          { label: "bulwark.service", value: spec.name },
+        ],
+      });
+      resource.overrideLogicalId(netName.replace(/-/g, "_"));
+      this.publishNetwork = { logicalName: "publish", name: resource.name, internal: false, resource };
+      networks.push(this.publishNetwork);
+    }
+    this.networks = networks;
+
     // --- restart and logs -----------------------------------------------------------------
-    const restart = props.restart ?? { policy: "unless-stopped" };
+    const restart = props.restart ?? DEFAULT_RESTART_POLICY;
     let maxRetryCount: number | undefined;
     if (restart.policy === "on-failure") {
       if (!Number.isInteger(restart.maxRetries) || restart.maxRetries < 1 || restart.maxRetries > 5) {
         fail("restart.maxRetries", `is ${restart.maxRetries}`, "use 1 to 5 retries, or \"unless-stopped\"");
       }
       maxRetryCount = restart.maxRetries;
+    } else if (restart.policy !== "unless-stopped" && restart.policy !== "always") {
+      fail("restart.policy", `is ${JSON.stringify((restart as { policy?: unknown }).policy)}`, "use \"unless-stopped\", \"always\" or \"on-failure\"");
     }
-    const maxSize = props.logging?.maxSizeMb ?? 10;
-    const maxFiles = props.logging?.maxFiles ?? 3;
+    const logDriver = props.logging?.driver ?? DEFAULT_LOG_DRIVER;
+    if (logDriver !== "json-file" && logDriver !== "local") fail("logging.driver", `is ${JSON.stringify(logDriver)}`, "use \"json-file\" or \"local\" (both rotate by size)");
+    const maxSize = props.logging?.maxSizeMb ?? DEFAULT_LOG_MAX_SIZE_MB;
+    const maxFiles = props.logging?.maxFiles ?? DEFAULT_LOG_MAX_FILES;
     if (!Number.isInteger(maxSize) || maxSize < 1) fail("logging.maxSizeMb", `is ${maxSize}`, "use a positive whole number of MB");
     if (!Number.isInteger(maxFiles) || maxFiles < 1) fail("logging.maxFiles", `is ${maxFiles}`, "use a positive whole number");
 
-    const stopGrace = spec.stopGraceSeconds;
-    if (stopGrace !== undefined && (!Number.isInteger(stopGrace) || stopGrace < 1 || stopGrace > 3600)) {
-      fail("service.stopGraceSeconds", `is ${stopGrace}`, "use a whole number of seconds between 1 and 3600");
-    }
+    const stopGrace = spec.stopGracePeriod === undefined ? undefined : r.stopGracePeriod.toSeconds();
 
     // --- escape hatches -------------------------------------------------------------------
     const writable = props.escapeHatches?.writableRootFilesystem;
-    if (writable && (!writable.reason || writable.reason.trim().length < MIN_REASON)) {
+    if (writable && (!writable.reason || writable.reason.trim().length < MIN_REASON_LENGTH)) {
       fail("escapeHatches.writableRootFilesystem.reason", "is missing or shorter than 10 characters", "say why this image cannot run with a read-only root filesystem");
     }
 
     // --- render ---------------------------------------------------------------------------
-    const healthcheck = { test, interval, timeout, startPeriod, retries };
+    const healthcheck = {
+      test,
+      interval: h.interval.toDockerString(),
+      timeout: h.timeout.toDockerString(),
+      startPeriod: h.startPeriod.toDockerString(),
+      retries: h.retries,
+    };
     const recreateHash = createHash("sha256")
       .update(JSON.stringify({ healthcheck, tmpfs, cpuPeriod: cpuPeriod ?? null, cpuQuota: cpuQuota ?? null }))
       .digest("hex")
@@ -278,25 +322,31 @@ export class HardenedContainer extends Construct {
     this.image = new Image(this, "image", { name: imageName, keepLocally: true });
     this.image.overrideLogicalId(spec.name.replace(/-/g, "_"));
 
+    this.labels.set("bulwark.owner", props.owner);
+    this.labels.set("bulwark.recreate-hash", recreateHash);
+    this.labels.set(ROLE_LABEL, spec.role);
+    this.labels.set("bulwark.service", spec.name);
+    this.labels.set("bulwark.tier", tier);
+
     const config: ContainerConfig = {
       name: spec.name,
       image: this.image.imageId,
       user: spec.user,
       command: spec.command ? [...spec.command] : undefined,
       entrypoint: spec.entrypoint ? [...spec.entrypoint] : undefined,
-      env: env.length > 0 ? env : undefined,
+      env: this.renderEnv(),
       readOnly: !writable,
       privileged: false,
       capabilities: { drop: ["ALL"], add: add.length > 0 ? add : undefined },
       securityOpts: ["no-new-privileges:true"],
-      memory: r.memoryMb,
-      memorySwap: r.memoryMb,
-      cpuShares,
+      memory: r.resources.memoryMb,
+      memorySwap: r.resources.memoryMb,
+      cpuShares: r.resources.cpuShares,
       cpuPeriod,
       cpuQuota,
       ulimit: [
-        { name: "nofile", soft: nofile, hard: nofile },
-        { name: "nproc", soft: nproc, hard: nproc },
+        { name: "nofile", soft: r.resources.maxOpenFiles, hard: r.resources.maxOpenFiles },
+        { name: "nproc", soft: r.resources.maxProcesses, hard: r.resources.maxProcesses },
       ],
       healthcheck,
       restart: restart.policy,
@@ -304,29 +354,148 @@ export class HardenedContainer extends Construct {
       // Same grace for `docker stop` (restarts, host shutdown) and for Terraform replacing it.
       stopTimeout: stopGrace,
       destroyGraceSeconds: stopGrace,
-      logDriver: "json-file",
+      logDriver,
       logOpts: { "max-size": `${maxSize}m`, "max-file": String(maxFiles) },
-      networksAdvanced: props.networks.map((n) => ({ name: n.name, aliases: [spec.name, ...(props.aliases ?? [])] })),
+      networksAdvanced: networks.map((n) => ({ name: n.name, aliases: [spec.name, ...(props.aliases ?? [])] })),
       ports: ports.length > 0 ? ports : undefined,
       tmpfs: Object.keys(tmpfs).length > 0 ? tmpfs : undefined,
-      volumes: volumeMounts.length > 0 ? volumeMounts : undefined,
-      labels: [
-        { label: "bulwark.owner", value: props.owner },
-        { label: "bulwark.recreate-hash", value: recreateHash },
-        { label: ROLE_LABEL, value: spec.role },
-        { label: "bulwark.service", value: spec.name },
-        { label: "bulwark.tier", value: tier },
-      ],
+      volumes: this.mounts.length > 0 ? [...this.mounts] : undefined,
+      labels: this.renderLabels(),
     };
     this.container = new Container(this, "container", config);
     this.container.overrideLogicalId(spec.name.replace(/-/g, "_"));
     if (writable) suppress(this.container, "DOCKER-004", writable.reason);
+    if (this.publishNetwork && backend) {
+      suppress(
+        this.container,
+        "NET-001",
+        `loopback publication network ${this.publishNetwork.logicalName}: Docker publishes no port of a container attached only to internal networks (moby#36174), so ${spec.name} joins a bridge of its own with no other member, published ports bound to loopback and IP masquerading off`,
+      );
+    }
+  }
+
+  /** Add a plain environment variable. Secret-looking names with literal values are refused (use addSecret). */
+  addEnvironment(name: string, value: string): this {
+    checkPlainEnv(specFailer(this.where, ""), "addEnvironment", { [name]: value });
+    this.checkNewVariable("addEnvironment", name);
+    this.env.set(name, value);
+    this.container.env = this.renderEnv() ?? [];
+    return this;
+  }
+
+  /** Add a secret environment variable from a SecretRef (bound to a sensitive Terraform variable). */
+  addSecret(name: string, ref: SecretRef): this {
+    if (!ENV_NAME.test(name)) this.fail(`addSecret(${JSON.stringify(name)})`, "is not a valid variable name", "use letters, digits and underscores, not starting with a digit");
+    checkSecret(specFailer(this.where, ""), `addSecret(${name})`, ref);
+    this.checkNewVariable("addSecret", name);
+    this.bindSecret(name, ref);
+    this.container.env = this.renderEnv() ?? [];
+    return this;
+  }
+
+  /** Add a container label (`bulwark.*` labels are the platform's own and cannot be set). */
+  addLabel(key: string, value: string): this {
+    if (typeof key !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/.test(key)) {
+      this.fail(`addLabel(${JSON.stringify(key)})`, "is not a label key", "use letters, digits, dots, dashes and slashes, e.g. \"org.example.team\"");
+    }
+    if (key.startsWith("bulwark.")) this.fail(`addLabel(${JSON.stringify(key)})`, "uses the platform's bulwark.* namespace", "choose a key in your own namespace, e.g. \"org.example.team\"");
+    if (typeof value !== "string") this.fail(`addLabel(${key})`, "has a value that is not a string", "give the value as a string");
+    if (this.labels.has(key)) this.fail(`addLabel(${key})`, "is already set", "set each label once");
+    this.labels.set(key, value);
+    this.container.putLabels(this.renderLabels());
+    return this;
+  }
+
+  /** The named volume behind one of this service's data volumes, for another container to mount. */
+  dataVolume(name: string): MountableVolume {
+    const v = this.dataVolumesByName.get(name);
+    if (!v) {
+      const known = [...this.dataVolumesByName.keys()].join(", ") || "none";
+      this.fail(`dataVolume(${JSON.stringify(name)})`, `is not a data volume of service "${this.service.name}" (it has: ${known})`, "use the name the service's profile declares in dataVolumes");
+    }
+    return v as MountableVolume;
+  }
+
+  /**
+   * Mount another service's named volume (a backup job reading MariaDB's data). Read-only unless
+   * asked; both containers must be in the same stack (the same Docker host).
+   */
+  addVolumeMount(volume: MountableVolume, opts: VolumeMountOptions): this {
+    const where = `addVolumeMount(${volume?.ownerService ?? "?"})`;
+    if (!volume || !(volume.resource instanceof Volume)) this.fail(where, "got no volume", "pass otherContainer.dataVolume(\"data\")");
+    if (TerraformStack.of(volume.resource) !== TerraformStack.of(this)) {
+      this.fail(where, `mounts a volume of stack ${TerraformStack.of(volume.resource).node.id} into stack ${TerraformStack.of(this).node.id}`, "mount volumes only within one stack (one Docker host)");
+    }
+    this.claimMountPath(`${where}.containerPath`, opts?.containerPath);
+    this.mounts.push({ volumeName: volume.name, containerPath: opts.containerPath, readOnly: opts.readOnly ?? true });
+    this.container.putVolumes([...this.mounts]);
+    return this;
+  }
+
+  /**
+   * Bind-mount a host path, with a written reason. Read-only unless asked. A sensitive path (system
+   * directories, the Docker socket: knowledge `isSensitiveHostPath`) writes a DOCKER-016
+   * suppression and a writable bind a DOCKER-017 suppression, each carrying the reason, so the
+   * grant shows in every report. Note that even a read-only Docker socket gives control of the
+   * engine.
+   */
+  allowHostPath(hostPath: string, opts: HostPathOptions): this {
+    const where = `allowHostPath(${JSON.stringify(hostPath)})`;
+    if (typeof hostPath !== "string" || !hostPath.startsWith("/") || /\s/.test(hostPath)) {
+      this.fail(where, "is not an absolute host path", "give the absolute path on the host, e.g. \"/proc\"");
+    }
+    const reason = opts?.reason;
+    if (typeof reason !== "string" || reason.trim().length < MIN_REASON_LENGTH) {
+      this.fail(`${where}.reason`, `is missing or shorter than ${MIN_REASON_LENGTH} characters`, "say why the service needs this host path; the reason shows in every policy report");
+    }
+    const containerPath = opts.containerPath ?? hostPath;
+    this.claimMountPath(`${where}.containerPath`, containerPath);
+    const readOnly = opts.readOnly ?? true;
+    this.mounts.push({ hostPath, containerPath, readOnly });
+    this.container.putVolumes([...this.mounts]);
+    const grant = `${hostPath} -> ${containerPath}${readOnly ? " (read-only)" : " (writable)"}: ${reason.trim()}`;
+    if (isSensitiveHostPath(hostPath)) this.grantHostPath("DOCKER-016", grant);
+    if (!readOnly) this.grantHostPath("DOCKER-017", grant);
+    return this;
   }
 
   /** Suppress one policy rule on this container with a reason (>= 10 characters). */
   suppress(ruleId: string, reason: string): this {
     suppress(this.container, ruleId, reason);
     return this;
+  }
+
+  private grantHostPath(rule: "DOCKER-016" | "DOCKER-017", grant: string): void {
+    const list = this.hostPathReasons.get(rule) ?? [];
+    list.push(grant);
+    this.hostPathReasons.set(rule, list);
+    setSuppression(this.container, rule, `host path granted with allowHostPath: ${list.join("; ")}`);
+  }
+
+  private claimMountPath(prop: string, path: unknown): void {
+    if (typeof path !== "string" || !path.startsWith("/") || path === "/" || /\s/.test(path)) {
+      this.fail(prop, `${JSON.stringify(path)} is not an absolute path below /`, "give the absolute container path");
+    }
+    if (this.mountPaths.has(path as string)) this.fail(prop, `"${path}" is mounted twice`, "mount each path once");
+    this.mountPaths.add(path as string);
+  }
+
+  private checkNewVariable(method: string, name: string): void {
+    if (this.env.has(name)) this.fail(`${method}(${name})`, "is already set", "set each variable in one place");
+  }
+
+  private bindSecret(name: string, ref: SecretRef): void {
+    this.env.set(name, bindSecretToTerraform(this, ref, `${this.where}: secret ${name}`));
+    this.secretNames.add(name);
+  }
+
+  private renderEnv(): string[] | undefined {
+    const env = [...this.env].map(([k, v]) => `${k}=${v}`).sort();
+    return env.length > 0 ? env : undefined;
+  }
+
+  private renderLabels(): ContainerLabels[] {
+    return [...this.labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([label, value]) => ({ label, value }));
   }
 }
 

@@ -10,6 +10,7 @@
  */
 import { Construct } from "constructs";
 import { Network } from "@cdktf/provider-docker/lib/network";
+import { claimHostName } from "./host-names";
 
 export interface HardenedNetwork {
   /** Logical name (`frontnet`, `backnet`). */
@@ -74,6 +75,7 @@ export class NetworkTopology extends Construct {
   }
 
   private network(logicalName: string, dockerName: string, internal: boolean): HardenedNetwork {
+    claimHostName(this, "network", dockerName, `NetworkTopology ${this.node.path}`);
     const resource = new Network(this, logicalName, {
       name: dockerName,
       driver: "bridge",

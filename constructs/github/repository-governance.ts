@@ -27,9 +27,9 @@ import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import { RepositoryRuleset } from "@cdktf/provider-github/lib/repository-ruleset";
 import { WorkflowRepositoryPermissions } from "@cdktf/provider-github/lib/workflow-repository-permissions";
 import { MIN_REASON_LENGTH } from "../../knowledge/suppressions";
-import { assertSecretRef } from "../core/secret";
+import { bindSecretToTerraform } from "../core/secret";
 import { suppress } from "../core/suppress";
-import type { SecretRef } from "../service/spec";
+import { isSecretRef, type SecretRef } from "../service/spec";
 import {
   ACTIONS_SECRET_NAME,
   CODE_OWNER,
@@ -527,11 +527,12 @@ export class RepositoryGovernance extends Construct {
     }
     const key = name.toUpperCase();
     if (this.secrets.has(key)) throw new Error(`${where} secret "${name}" is added twice (GitHub secret names are case-insensitive). Fix: add it once`);
-    assertSecretRef(`${where}(${name})`, value);
+    if (!isSecretRef(value)) throw new Error(`${where}(${name}): the value is not a SecretRef. Fix: pass Secret.named(…) or Secret.fromVariable(…), never a string`);
+    const expression = bindSecretToTerraform(this, value, `${where}(${name})`);
     const secret = new ActionsSecret(this, `secret_${key.toLowerCase()}`, {
       repository: this.repository.name,
       secretName: key,
-      plaintextValue: value.expression,
+      plaintextValue: expression,
     });
     secret.overrideLogicalId(`${this.logicalName}_${key.toLowerCase()}`);
     this.secrets.set(key, secret);

@@ -26,7 +26,16 @@
  */
 import type { ImageSpec, ResourceSpec, SecretRef, ServiceSpec } from "../service/spec";
 import { HealthProbe } from "../service/health";
-import { positiveInt, requireSecret, resolveImage, resolveResources, serviceName } from "./common";
+import {
+  positiveInt,
+  requireSecret,
+  resolveImage,
+  resolveResources,
+  serviceName,
+  named,
+  finish,
+} from "./common";
+import { Duration } from "../service/units";
 
 const PROFILE = "cloudflaredProfile";
 
@@ -55,12 +64,13 @@ export interface CloudflaredProfileOptions {
 
 export function cloudflaredProfile(opts: CloudflaredProfileOptions): ServiceSpec {
   const name = serviceName(PROFILE, opts.name, "cloudflared");
-  const image = resolveImage(PROFILE, opts.image, CLOUDFLARED_DEFAULT_IMAGE);
-  const resources = resolveResources(PROFILE, opts.resources, DEFAULT_RESOURCES);
-  const token = requireSecret(PROFILE, "token", opts.token);
-  const metrics = `127.0.0.1:${positiveInt(PROFILE, "metricsPort", opts.metricsPort ?? 2000, 1024, 65535)}`;
+  const P = named(PROFILE, name);
+  const image = resolveImage(P, opts.image, CLOUDFLARED_DEFAULT_IMAGE);
+  const resources = resolveResources(P, opts.resources, DEFAULT_RESOURCES);
+  const token = requireSecret(P, "token", opts.token);
+  const metrics = `127.0.0.1:${positiveInt(P, "metricsPort", opts.metricsPort ?? 2000, 1024, 65535)}`;
 
-  return {
+  return finish(P, {
     name,
     image,
     role: "ingress",
@@ -72,15 +82,15 @@ export function cloudflaredProfile(opts: CloudflaredProfileOptions): ServiceSpec
     secretEnv: { TUNNEL_TOKEN: token },
     health: {
       probe: HealthProbe.exec("cloudflared", "tunnel", "--metrics", metrics, "ready"),
-      interval: "30s",
-      timeout: "5s",
+      interval: Duration.seconds(30),
+      timeout: Duration.seconds(5),
       retries: 3,
-      startPeriod: "20s",
+      startPeriod: Duration.seconds(20),
     },
     resources,
     writablePaths: [],
     dataVolumes: [],
     capabilities: [],
     provenance: CLOUDFLARED_PROVENANCE,
-  };
+  });
 }

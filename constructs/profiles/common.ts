@@ -3,33 +3,44 @@
  * names the profile, the option and the fix (DESIGN.md), and builds its ServiceSpec only from
  * checked values. Security lists come from knowledge.ts; nothing is copied here.
  */
-import { isRootUser, looksLikeSecretName } from "../../knowledge";
 import {
-  isSecretRef,
-  type ImageSpec,
-  type ResourceSpec,
-  type SecretRef,
-  type WritablePath,
-} from "../service/spec";
+  ServiceSpecError,
+  checkImage,
+  checkInt,
+  checkPlainEnv as checkPlainEnvField,
+  checkSecret,
+  checkSecretEnv as checkSecretEnvField,
+  checkServiceName,
+  checkUser,
+  specFailer,
+  validateServiceSpec,
+  type SpecFail,
+} from "../service/validate";
+import type { ImageSpec, ResourceSpec, SecretRef, ServiceSpec, WritablePath } from "../service/spec";
 
 /** Throw `<profile>: option <option> <problem>. Fix: <fix>`. */
 export function fail(profile: string, option: string, problem: string, fix: string): never {
-  throw new Error(`${profile}: option ${option} ${problem}. Fix: ${fix}`);
+  throw new ServiceSpecError(`${profile}: option ${option} ${problem}. Fix: ${fix}`);
 }
 
-const SERVICE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
-const UID_GID = /^\d+:\d+$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const optionFailer = (profile: string): SpecFail => specFailer(profile, "option ");
+
+/** `webAppProfile(api)`: how every later message of a profile names itself. */
+export function named(profile: string, name: string): string {
+  return `${profile}(${name})`;
+}
 
 /** The service name (container name and DNS alias); DNS-safe. */
 export function serviceName(profile: string, name: string | undefined, fallback: string): string {
-  const n = name ?? fallback;
-  if (!SERVICE_NAME.test(n)) {
-    fail(profile, "name", `"${n}" is not a DNS-safe service name`, "use lower-case letters, digits and dashes, starting with a letter (max 63)");
-  }
-  return n;
+  return checkServiceName(optionFailer(profile), "name", name ?? fallback);
+}
+
+/**
+ * A profile's last step: the same validation every renderer runs, so a profile can never hand out
+ * a spec a renderer would refuse.
+ */
+export function finish(profile: string, spec: ServiceSpec): ServiceSpec {
+  return validateServiceSpec(spec, profile);
 }
 
 /** Merge a partial image override onto the profile's default and check tag and digest. */
@@ -38,19 +49,11 @@ export function resolveImage(profile: string, override: Partial<ImageSpec> | und
   // A different repository with the default tag would silently mix two images' facts.
   const tag = override?.tag ?? (override?.repository && override.repository !== fallback.repository ? undefined : fallback.tag);
   const digest = override?.digest ?? (override?.repository || override?.tag ? undefined : fallback.digest);
-  if (repository.trim() === "" || /[\s@]/.test(repository) || /:[^/]*$/.test(repository.replace(/^[^/]+:\d+\//, ""))) {
-    fail(profile, "image.repository", `"${repository}" is not a repository name`, "give the repository without tag or digest, e.g. \"mariadb\" or \"ghcr.io/org/app\"");
-  }
   if (tag === undefined) {
+    checkImage(optionFailer(profile), "image", { repository, tag: "placeholder" });
     fail(profile, "image.tag", `is missing for repository "${repository}"`, "give the version tag of that image (never \"latest\")");
   }
-  if (!TAG.test(tag) || tag.toLowerCase() === "latest") {
-    fail(profile, "image.tag", `"${tag}" is not a pinned version tag`, "use a version tag such as \"11.8.9\" (never \"latest\"), and pin the digest in your deployment config");
-  }
-  if (digest !== undefined && !DIGEST.test(digest)) {
-    fail(profile, "image.digest", `"${digest}" is not a sha256 digest`, "write it as sha256:<64 lower-case hex digits>, from `docker buildx imagetools inspect`");
-  }
-  return digest === undefined ? { repository, tag } : { repository, tag, digest };
+  return checkImage(optionFailer(profile), "image", digest === undefined ? { repository, tag } : { repository, tag, digest });
 }
 
 /** Merge resource overrides onto the profile defaults and check the numbers. */
@@ -74,48 +77,32 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 /** A whole number in [min, max]; the message names the range. */
 export function positiveInt(profile: string, option: string, v: unknown, min: number, max: number, fix?: string): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min || v > max) {
-    fail(profile, option, `is ${typeof v === "number" ? String(v) : JSON.stringify(v)}, not a whole number from ${min} to ${max}`, fix ?? `set ${option} to a whole number from ${min} to ${max}`);
-  }
-  return v;
+  return checkInt(optionFailer(profile), option, v, min, max, fix);
 }
 
-/** A secret must be a SecretRef built from a sensitive Terraform value (a `${…}` reference). */
+/** A secret must be a SecretRef (a named reference, or one bound to a sensitive Terraform value). */
 export function requireSecret(profile: string, option: string, ref: SecretRef | undefined): SecretRef {
-  if (!isSecretRef(ref)) {
-    fail(profile, option, "is missing or not a SecretRef", "pass Secret.fromVariable(scope, \"<name>\", \"<description>\") (a sensitive Terraform variable), never a string");
-  }
-  if (!ref.expression.includes("${")) {
-    fail(profile, option, `(${ref.source}) holds a literal, not a reference`, "create it with Secret.fromVariable() or Secret.fromSensitiveValue() so the value stays out of code and snapshots");
-  }
-  return ref;
+  return checkSecret(optionFailer(profile), option, ref);
 }
 
 /** Non-root numeric `UID:GID`. */
 export function requireUser(profile: string, option: string, user: string): string {
-  if (isRootUser(user)) fail(profile, option, `"${user}" is root or empty`, "run as the image's non-root numeric UID:GID");
-  if (!UID_GID.test(user)) fail(profile, option, `"${user}" is not a numeric UID:GID`, "write numeric ids such as \"999:999\" so no passwd lookup inside the image can map it to root");
-  return user;
+  return checkUser(optionFailer(profile), option, user);
 }
 
 /** Plain env: valid names, and nothing that looks like a secret holding a literal. */
 export function checkPlainEnv(profile: string, option: string, env: Readonly<Record<string, string>>): void {
-  for (const [k, v] of Object.entries(env)) {
-    if (!ENV_NAME.test(k)) fail(profile, `${option}.${k}`, "is not a valid variable name", "use letters, digits and underscores, not starting with a digit");
-    if (typeof v !== "string") fail(profile, `${option}.${k}`, "is not a string", "give every plain environment value as a string");
-    const fileRef = /(_FILE|_PATH)$/i.test(k) && v.startsWith("/");
-    if (looksLikeSecretName(k) && v !== "" && !v.includes("${") && !fileRef) {
-      fail(profile, `${option}.${k}`, "looks like a secret but holds a literal", "move it to secretEnv as a SecretRef from Secret.fromVariable()");
-    }
-  }
+  checkPlainEnvField(optionFailer(profile), option, env);
 }
 
 /** Secret env: valid names, every value a SecretRef. */
 export function checkSecretEnv(profile: string, option: string, env: Readonly<Record<string, SecretRef>>): void {
-  for (const [k, ref] of Object.entries(env)) {
-    if (!ENV_NAME.test(k)) fail(profile, `${option}.${k}`, "is not a valid variable name", "use letters, digits and underscores, not starting with a digit");
-    requireSecret(profile, `${option}.${k}`, ref);
-  }
+  checkSecretEnvField(optionFailer(profile), option, env);
+}
+
+/** Two references to the same secret (the same bound expression, or the same unbound name). */
+export function sameSecret(a: SecretRef, b: SecretRef): boolean {
+  return (a.expression ?? `name:${a.name}`) === (b.expression ?? `name:${b.name}`);
 }
 
 /** MariaDB/PostgreSQL/RabbitMQ identifiers we pass through env: plain, short, unquoted-safe. */
@@ -149,12 +136,14 @@ export function tmp(sizeMb: number, exec = false): WritablePath {
 }
 
 /**
- * A tmpfs directory the non-root service user must write to. A tmpfs root is owned by root, so
- * without a writable mode the service could not create its socket/pid/lock files: use "1777"
- * (sticky, like /tmp), the same mode the images give these directories themselves.
+ * A tmpfs directory the non-root service user creates its socket, pid or lock files in, owned by
+ * that user (tmpfs `uid`/`gid`). Ownership, not a mode, keeps it writable: runc before 1.1.8
+ * ignores a tmpfs `mode=` when the directory exists in the image and re-creates the mount point
+ * root-owned 0755 on every restart (runc#3911; seen on Docker 20.10.24 / runc 1.1.5: MariaDB was
+ * healthy, then crash-looped after `docker restart` with "Bind on unix socket: Permission denied").
  */
 export function runDir(path: string, sizeMb = 1): WritablePath {
-  return { path, sizeMb, mode: "1777" };
+  return { path, sizeMb, mode: "0755", owner: "service" };
 }
 
 /** Quote one word for /bin/sh. */

@@ -49,7 +49,10 @@ import {
   runDir,
   serviceName,
   tmp,
+  named,
+  finish,
 } from "./common";
+import { Duration } from "../service/units";
 
 const PROFILE = "elasticsearchProfile";
 
@@ -99,23 +102,24 @@ export interface ElasticsearchProfileOptions {
 
 export function elasticsearchProfile(opts: ElasticsearchProfileOptions): ServiceSpec {
   const name = serviceName(PROFILE, opts.name, "elasticsearch");
-  const image = resolveImage(PROFILE, opts.image, ELASTICSEARCH_DEFAULT_IMAGE);
-  const resources = resolveResources(PROFILE, opts.resources, DEFAULT_RESOURCES);
-  const password = requireSecret(PROFILE, "password", opts.password);
+  const P = named(PROFILE, name);
+  const image = resolveImage(P, opts.image, ELASTICSEARCH_DEFAULT_IMAGE);
+  const resources = resolveResources(P, opts.resources, DEFAULT_RESOURCES);
+  const password = requireSecret(P, "password", opts.password);
   const maxHeap = Math.min(ELASTICSEARCH_MAX_HEAP_MB, Math.floor(resources.memoryMb * 0.75));
   if (maxHeap < 256) {
-    fail(PROFILE, "resources.memoryMb", `is ${resources.memoryMb} MB, too little for a 256 MB heap plus off-heap memory`, "give Elasticsearch at least 1024 MB (2048 MB or more in production)");
+    fail(P, "resources.memoryMb", `is ${resources.memoryMb} MB, too little for a 256 MB heap plus off-heap memory`, "give Elasticsearch at least 1024 MB (2048 MB or more in production)");
   }
-  const heapMb = positiveInt(PROFILE, "heapMb", opts.heapMb ?? Math.min(ELASTICSEARCH_MAX_HEAP_MB, Math.floor(resources.memoryMb / 2)), 256, maxHeap,
+  const heapMb = positiveInt(P, "heapMb", opts.heapMb ?? Math.min(ELASTICSEARCH_MAX_HEAP_MB, Math.floor(resources.memoryMb / 2)), 256, maxHeap,
     `keep the heap between 256 MB and ${maxHeap} MB (75% of resources.memoryMb, at most 31744): Lucene needs the rest as file cache`);
   const clusterName = opts.clusterName ?? "bulwark";
   if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(clusterName)) {
-    fail(PROFILE, "clusterName", `"${clusterName}" is not a plain cluster name`, "use lower-case letters, digits, dash and underscore");
+    fail(P, "clusterName", `"${clusterName}" is not a plain cluster name`, "use lower-case letters, digits, dash and underscore");
   }
   const nofile = resources.maxOpenFiles ?? 0;
   const nproc = resources.maxProcesses ?? 0;
   if (opts.enforceBootstrapChecks && (nofile < 65535 || nproc < 4096)) {
-    fail(PROFILE, "enforceBootstrapChecks", `is on but resources allow ${nofile} open files and ${nproc} processes`, "keep maxOpenFiles >= 65535 and maxProcesses >= 4096, or leave enforceBootstrapChecks off");
+    fail(P, "enforceBootstrapChecks", `is on but resources allow ${nofile} open files and ${nproc} processes`, "keep maxOpenFiles >= 65535 and maxProcesses >= 4096, or leave enforceBootstrapChecks off");
   }
 
   const javaOpts = [`-Xms${heapMb}m`, `-Xmx${heapMb}m`, "-Xlog:disable", "-Xlog:all=warning:stderr:utctime,level,tags"];
@@ -134,16 +138,16 @@ export function elasticsearchProfile(opts: ElasticsearchProfileOptions): Service
     ES_SETTING_XPACK_ML_ENABLED: opts.machineLearning ? "true" : "false",
   };
   if (!(opts.allowMmap ?? false)) env.ES_SETTING_NODE_STORE_ALLOW__MMAP = "false";
-  checkPlainEnv(PROFILE, "env", env);
+  checkPlainEnv(P, "env", env);
 
   // Basic auth header built inside the container: the password goes through printf (a shell
   // builtin) and curl's config on stdin, never onto a command line.
   const url = `http://127.0.0.1:${ELASTICSEARCH_HTTP_PORT}/_cluster/health?wait_for_status=yellow&timeout=5s`;
-  const probe = assertNoTemplateSyntax(PROFILE, "health",
+  const probe = assertNoTemplateSyntax(P, "health",
     `printf 'header = "Authorization: Basic %s"\\n' "$(printf 'elastic:%s' "$ELASTIC_PASSWORD" | base64 -w0)" ` +
     `| curl -K - -fsS -o /dev/null --max-time 8 '${url}'`);
 
-  return {
+  return finish(P, {
     name,
     image,
     role: "search",
@@ -151,7 +155,7 @@ export function elasticsearchProfile(opts: ElasticsearchProfileOptions): Service
     ports: [{ port: ELASTICSEARCH_HTTP_PORT, name: "http" }],
     env,
     secretEnv: { ELASTIC_PASSWORD: password },
-    health: { probe: HealthProbe.shell(probe), interval: "30s", timeout: "10s", retries: 5, startPeriod: "120s" },
+    health: { probe: HealthProbe.shell(probe), interval: Duration.seconds(30), timeout: Duration.seconds(10), retries: 5, startPeriod: Duration.seconds(120) },
     resources,
     writablePaths: [
       // ES_TMPDIR lives under /tmp and native libraries are loaded from it: exec is required.
@@ -164,5 +168,5 @@ export function elasticsearchProfile(opts: ElasticsearchProfileOptions): Service
     ],
     capabilities: [],
     provenance: ELASTICSEARCH_PROVENANCE,
-  };
+  });
 }

@@ -54,7 +54,10 @@ import {
   shQuote,
   tmp,
   SHARED_UID_MAX_PROCESSES,
+  named,
+  finish,
 } from "./common";
+import { Duration } from "../service/units";
 
 const PROFILE = "kohaProfile";
 
@@ -131,52 +134,53 @@ export interface KohaProfileOptions {
 
 export function kohaProfile(opts: KohaProfileOptions): ServiceSpec {
   const name = serviceName(PROFILE, opts.name, "koha");
+  const P = named(PROFILE, name);
   if (opts.image === undefined || opts.image.repository === undefined || opts.image.tag === undefined) {
-    fail(PROFILE, "image", "is missing", "build a Koha image that runs non-root on a read-only root filesystem (see constructs/profiles/koha.ts) and pass its repository and tag; public Koha images run as root");
+    fail(P, "image", "is missing", "build a Koha image that runs non-root on a read-only root filesystem (see constructs/profiles/koha.ts) and pass its repository and tag; public Koha images run as root");
   }
   // Pass the whole spec as the "default" so a missing tag is reported, and `latest` refused.
-  const image = resolveImage(PROFILE, opts.image, opts.image);
-  const user = requireUser(PROFILE, "user", opts.user ?? KOHA_DEFAULT_USER);
-  const resources = resolveResources(PROFILE, opts.resources, DEFAULT_RESOURCES);
-  const instance = identifier(PROFILE, "instance", opts.instance ?? "library", 32, /^[a-z][a-z0-9]*$/);
-  const opacPort = positiveInt(PROFILE, "opacPort", opts.opacPort ?? KOHA_OPAC_PORT, 1024, 65535,
+  const image = resolveImage(P, opts.image, opts.image);
+  const user = requireUser(P, "user", opts.user ?? KOHA_DEFAULT_USER);
+  const resources = resolveResources(P, opts.resources, DEFAULT_RESOURCES);
+  const instance = identifier(P, "instance", opts.instance ?? "library", 32, /^[a-z][a-z0-9]*$/);
+  const opacPort = positiveInt(P, "opacPort", opts.opacPort ?? KOHA_OPAC_PORT, 1024, 65535,
     "use an unprivileged port (>= 1024) so Apache needs no NET_BIND_SERVICE");
-  const staffPort = positiveInt(PROFILE, "staffPort", opts.staffPort ?? KOHA_STAFF_PORT, 1024, 65535,
+  const staffPort = positiveInt(P, "staffPort", opts.staffPort ?? KOHA_STAFF_PORT, 1024, 65535,
     "use an unprivileged port (>= 1024) so Apache needs no NET_BIND_SERVICE");
-  if (opacPort === staffPort) fail(PROFILE, "staffPort", `equals opacPort (${opacPort})`, "serve OPAC and staff on two ports so only OPAC is routed publicly");
+  if (opacPort === staffPort) fail(P, "staffPort", `equals opacPort (${opacPort})`, "serve OPAC and staff on two ports so only OPAC is routed publicly");
 
   const db = opts.database;
-  if (db === undefined) fail(PROFILE, "database", "is missing", "give host, name, user and password of the MariaDB service");
+  if (db === undefined) fail(P, "database", "is missing", "give host, name, user and password of the MariaDB service");
   const mb = opts.messageBroker;
-  if (mb === undefined) fail(PROFILE, "messageBroker", "is missing", "give host, user and password of the RabbitMQ service (with rabbitmq_stomp)");
-  const dbPassword = requireSecret(PROFILE, "database.password", db.password);
-  const mbPassword = requireSecret(PROFILE, "messageBroker.password", mb.password);
+  if (mb === undefined) fail(P, "messageBroker", "is missing", "give host, user and password of the RabbitMQ service (with rabbitmq_stomp)");
+  const dbPassword = requireSecret(P, "database.password", db.password);
+  const mbPassword = requireSecret(P, "messageBroker.password", mb.password);
 
   const env: Record<string, string> = {
     KOHA_INSTANCE: instance,
     KOHA_OPAC_PORT: String(opacPort),
     KOHA_INTRANET_PORT: String(staffPort),
-    MYSQL_SERVER: hostRef(PROFILE, "database.host", db.host, false),
-    DB_NAME: identifier(PROFILE, "database.name", db.name, 64),
-    MYSQL_USER: identifier(PROFILE, "database.user", db.user, 80),
-    MB_HOST: hostRef(PROFILE, "messageBroker.host", mb.host, false),
-    MB_PORT: String(positiveInt(PROFILE, "messageBroker.port", mb.port ?? 61613, 1, 65535)),
-    MB_USER: identifier(PROFILE, "messageBroker.user", mb.user, 64, /^[A-Za-z][A-Za-z0-9_.-]*$/),
-    MEMCACHED_SERVERS: hostRef(PROFILE, "memcachedServers", opts.memcachedServers ?? "memcached:11211", true),
+    MYSQL_SERVER: hostRef(P, "database.host", db.host, false),
+    DB_NAME: identifier(P, "database.name", db.name, 64),
+    MYSQL_USER: identifier(P, "database.user", db.user, 80),
+    MB_HOST: hostRef(P, "messageBroker.host", mb.host, false),
+    MB_PORT: String(positiveInt(P, "messageBroker.port", mb.port ?? 61613, 1, 65535)),
+    MB_USER: identifier(P, "messageBroker.user", mb.user, 64, /^[A-Za-z][A-Za-z0-9_.-]*$/),
+    MEMCACHED_SERVERS: hostRef(P, "memcachedServers", opts.memcachedServers ?? "memcached:11211", true),
     USE_ELASTICSEARCH: opts.elasticsearchHost === undefined ? "false" : "true",
     TZ: opts.timezone ?? "UTC",
   };
-  if (opts.elasticsearchHost !== undefined) env.ELASTICSEARCH_HOST = hostRef(PROFILE, "elasticsearchHost", opts.elasticsearchHost, true);
-  if (!/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/.test(env.TZ)) fail(PROFILE, "timezone", `"${env.TZ}" is not a zone name`, "use an IANA zone such as \"Europe/Kyiv\" or \"UTC\"");
-  checkPlainEnv(PROFILE, "env", env);
+  if (opts.elasticsearchHost !== undefined) env.ELASTICSEARCH_HOST = hostRef(P, "elasticsearchHost", opts.elasticsearchHost, true);
+  if (!/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/.test(env.TZ)) fail(P, "timezone", `"${env.TZ}" is not a zone name`, "use an IANA zone such as \"Europe/Kyiv\" or \"UTC\"");
+  checkPlainEnv(P, "env", env);
 
   const tool = opts.probeTool ?? "wget";
-  if (tool !== "wget" && tool !== "curl") fail(PROFILE, "probeTool", `is "${String(tool)}"`, "use \"wget\" or \"curl\", whichever the image ships");
+  if (tool !== "wget" && tool !== "curl") fail(P, "probeTool", `is "${String(tool)}"`, "use \"wget\" or \"curl\", whichever the image ships");
   const probeCmd = (port: number, path: string) => {
     const p = HealthProbe.http({ port, path, tool });
     return p.kind === "exec" ? p.command.map(shQuote).join(" ") : p.script;
   };
-  const script = assertNoTemplateSyntax(PROFILE, "health",
+  const script = assertNoTemplateSyntax(P, "health",
     `${probeCmd(opacPort, KOHA_OPAC_HEALTH_PATH)} && ${probeCmd(staffPort, KOHA_STAFF_HEALTH_PATH)}`);
 
   const writablePaths = opts.writablePaths ?? [
@@ -190,7 +194,7 @@ export function kohaProfile(opts: KohaProfileOptions): ServiceSpec {
   ];
   const dataVolumes = opts.dataVolumes ?? [{ name: "data", path: "/var/lib/koha" }];
 
-  return {
+  return finish(P, {
     name,
     image,
     role: "app",
@@ -203,16 +207,16 @@ export function kohaProfile(opts: KohaProfileOptions): ServiceSpec {
     secretEnv: { MYSQL_PASSWORD: dbPassword, MB_PASS: mbPassword },
     health: {
       probe: HealthProbe.shell(script),
-      interval: "30s",
-      timeout: "20s",
+      interval: Duration.seconds(30),
+      timeout: Duration.seconds(20),
       retries: 3,
       // First start may create the schema and rebuild indexes.
-      startPeriod: "300s",
+      startPeriod: Duration.seconds(300),
     },
     resources,
     writablePaths,
     dataVolumes,
     capabilities: [],
     provenance: KOHA_PROVENANCE,
-  };
+  });
 }

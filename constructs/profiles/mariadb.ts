@@ -50,7 +50,11 @@ import {
   serviceName,
   tmp,
   SHARED_UID_MAX_PROCESSES,
+  named,
+  finish,
+  sameSecret,
 } from "./common";
+import { Duration } from "../service/units";
 
 const PROFILE = "mariadbProfile";
 
@@ -129,31 +133,32 @@ export function mariadbBinlogArgs(serverId: number, binlogExpireSeconds: number,
 
 export function mariadbProfile(opts: MariaDbProfileOptions): ServiceSpec {
   const name = serviceName(PROFILE, opts.name, "mariadb");
-  const image = resolveImage(PROFILE, opts.image, MARIADB_DEFAULT_IMAGE);
-  const resources = resolveResources(PROFILE, opts.resources, DEFAULT_RESOURCES);
-  const rootPassword = requireSecret(PROFILE, "rootPassword", opts.rootPassword);
-  const password = requireSecret(PROFILE, "password", opts.password);
-  if (rootPassword.expression === password.expression) {
-    fail(PROFILE, "password", `uses the same secret (${password.source}) as rootPassword`, "give the application user its own secret; root must not share it");
+  const P = named(PROFILE, name);
+  const image = resolveImage(P, opts.image, MARIADB_DEFAULT_IMAGE);
+  const resources = resolveResources(P, opts.resources, DEFAULT_RESOURCES);
+  const rootPassword = requireSecret(P, "rootPassword", opts.rootPassword);
+  const password = requireSecret(P, "password", opts.password);
+  if (sameSecret(rootPassword, password)) {
+    fail(P, "password", `uses the same secret (${password.source}) as rootPassword`, "give the application user its own secret; root must not share it");
   }
-  const database = identifier(PROFILE, "database", opts.database, 64);
-  const user = identifier(PROFILE, "user", opts.user, 80);
+  const database = identifier(P, "database", opts.database, 64);
+  const user = identifier(P, "user", opts.user, 80);
   if (user.toLowerCase() === "root") {
-    fail(PROFILE, "user", "is \"root\"", "give the application its own user (e.g. \"koha\"); root stays local to the container");
+    fail(P, "user", "is \"root\"", "give the application its own user (e.g. \"koha\"); root stays local to the container");
   }
 
   const command = ["mariadbd", ...mariadbBinlogArgs(opts.serverId, opts.binlogExpireSeconds ?? 604_800, opts.syncBinlog ?? true)];
   if (opts.innodbBufferPoolMb !== undefined) {
     const maxPool = Math.floor(resources.memoryMb * 0.8);
-    positiveInt(PROFILE, "innodbBufferPoolMb", opts.innodbBufferPoolMb, 16, Math.max(16, maxPool),
+    positiveInt(P, "innodbBufferPoolMb", opts.innodbBufferPoolMb, 16, Math.max(16, maxPool),
       `keep the buffer pool at most 80% of resources.memoryMb (${resources.memoryMb} MB), or raise memoryMb`);
     command.push(`--innodb-buffer-pool-size=${opts.innodbBufferPoolMb}M`);
   }
   if (opts.maxConnections !== undefined) {
-    positiveInt(PROFILE, "maxConnections", opts.maxConnections, 10, 100_000);
+    positiveInt(P, "maxConnections", opts.maxConnections, 10, 100_000);
     command.push(`--max-connections=${opts.maxConnections}`);
   }
-  const tmpSize = positiveInt(PROFILE, "tmpSizeMb", opts.tmpSizeMb ?? 256, 16, 65_536);
+  const tmpSize = positiveInt(P, "tmpSizeMb", opts.tmpSizeMb ?? 256, 16, 65_536);
 
   const env: Record<string, string> = {
     MARIADB_DATABASE: database,
@@ -162,9 +167,9 @@ export function mariadbProfile(opts: MariaDbProfileOptions): ServiceSpec {
     MARIADB_ROOT_HOST: "localhost",
   };
   if (opts.autoUpgrade ?? true) env.MARIADB_AUTO_UPGRADE = "1";
-  checkPlainEnv(PROFILE, "env", env);
+  checkPlainEnv(P, "env", env);
 
-  return {
+  return finish(P, {
     name,
     image,
     role: "datastore",
@@ -175,19 +180,19 @@ export function mariadbProfile(opts: MariaDbProfileOptions): ServiceSpec {
     env,
     secretEnv: { MARIADB_ROOT_PASSWORD: rootPassword, MARIADB_PASSWORD: password },
     // Clean shutdown flushes and checkpoints; Docker's 10 s default can cut it short.
-    stopGraceSeconds: 60,
+    stopGracePeriod: Duration.seconds(60),
     health: {
       probe: HealthProbe.exec("healthcheck.sh", "--connect", "--innodb_initialized"),
-      interval: "30s",
-      timeout: "5s",
+      interval: Duration.seconds(30),
+      timeout: Duration.seconds(5),
       retries: 3,
       // First start loads time zones and creates users before the real server listens.
-      startPeriod: "120s",
+      startPeriod: Duration.seconds(120),
     },
     resources,
     writablePaths: [tmp(tmpSize), runDir("/run/mysqld")],
     dataVolumes: [{ name: "data", path: MARIADB_DATA_PATH }],
     capabilities: [],
     provenance: MARIADB_PROVENANCE,
-  };
+  });
 }

@@ -22,7 +22,16 @@
  */
 import type { ImageSpec, ResourceSpec, ServiceSpec } from "../service/spec";
 import { HealthProbe } from "../service/health";
-import { assertNoTemplateSyntax, positiveInt, resolveImage, resolveResources, serviceName } from "./common";
+import {
+  assertNoTemplateSyntax,
+  positiveInt,
+  resolveImage,
+  resolveResources,
+  serviceName,
+  named,
+  finish,
+} from "./common";
+import { Duration } from "../service/units";
 
 const PROFILE = "memcachedProfile";
 
@@ -54,22 +63,23 @@ export interface MemcachedProfileOptions {
 
 export function memcachedProfile(opts: MemcachedProfileOptions = {}): ServiceSpec {
   const name = serviceName(PROFILE, opts.name, "memcached");
-  const image = resolveImage(PROFILE, opts.image, MEMCACHED_DEFAULT_IMAGE);
-  const resources = resolveResources(PROFILE, opts.resources, DEFAULT_RESOURCES);
-  const cacheMb = positiveInt(PROFILE, "cacheMb", opts.cacheMb ?? Math.floor(resources.memoryMb * 0.8), 8,
+  const P = named(PROFILE, name);
+  const image = resolveImage(P, opts.image, MEMCACHED_DEFAULT_IMAGE);
+  const resources = resolveResources(P, opts.resources, DEFAULT_RESOURCES);
+  const cacheMb = positiveInt(P, "cacheMb", opts.cacheMb ?? Math.floor(resources.memoryMb * 0.8), 8,
     Math.max(8, Math.floor(resources.memoryMb * 0.9)), `keep cacheMb at most 90% of resources.memoryMb (${resources.memoryMb}), or raise memoryMb`);
-  const maxConnections = positiveInt(PROFILE, "maxConnections", opts.maxConnections ?? 1024, 16, 65_536);
+  const maxConnections = positiveInt(P, "maxConnections", opts.maxConnections ?? 1024, 16, 65_536);
   if (resources.maxOpenFiles !== undefined && maxConnections + 64 > resources.maxOpenFiles) {
-    positiveInt(PROFILE, "maxConnections", maxConnections, 16, resources.maxOpenFiles - 64,
+    positiveInt(P, "maxConnections", maxConnections, 16, resources.maxOpenFiles - 64,
       `keep maxConnections at least 64 below resources.maxOpenFiles (${resources.maxOpenFiles}), or raise maxOpenFiles`);
   }
-  const threads = positiveInt(PROFILE, "threads", opts.threads ?? 4, 1, 64);
+  const threads = positiveInt(P, "threads", opts.threads ?? 4, 1, 64);
 
   // Speak the protocol, not just TCP: "version" must answer "VERSION x.y.z".
-  const probe = assertNoTemplateSyntax(PROFILE, "health",
+  const probe = assertNoTemplateSyntax(P, "health",
     `exec 3<>/dev/tcp/127.0.0.1/${MEMCACHED_PORT} && printf 'version\\r\\n' >&3 && IFS= read -r -t 3 line <&3 && [[ "$line" == VERSION* ]]`);
 
-  return {
+  return finish(P, {
     name,
     image,
     role: "cache",
@@ -78,11 +88,11 @@ export function memcachedProfile(opts: MemcachedProfileOptions = {}): ServiceSpe
     command: ["memcached", "-m", String(cacheMb), "-c", String(maxConnections), "-t", String(threads), "-U", "0"],
     ports: [{ port: MEMCACHED_PORT, name: "memcache" }],
     env: {},
-    health: { probe: HealthProbe.exec("bash", "-c", probe), interval: "15s", timeout: "5s", retries: 3, startPeriod: "10s" },
+    health: { probe: HealthProbe.exec("bash", "-c", probe), interval: Duration.seconds(15), timeout: Duration.seconds(5), retries: 3, startPeriod: Duration.seconds(10) },
     resources,
     writablePaths: [],
     dataVolumes: [],
     capabilities: [],
     provenance: MEMCACHED_PROVENANCE,
-  };
+  });
 }

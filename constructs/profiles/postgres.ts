@@ -41,7 +41,10 @@ import {
   serviceName,
   tmp,
   SHARED_UID_MAX_PROCESSES,
+  named,
+  finish,
 } from "./common";
+import { Duration } from "../service/units";
 
 const PROFILE = "postgresProfile";
 
@@ -82,26 +85,27 @@ export function postgresDataPath(tag: string): string {
 
 export function postgresProfile(opts: PostgresProfileOptions): ServiceSpec {
   const name = serviceName(PROFILE, opts.name, "postgres");
-  const image = resolveImage(PROFILE, opts.image, POSTGRES_DEFAULT_IMAGE);
-  const resources = resolveResources(PROFILE, opts.resources, DEFAULT_RESOURCES);
-  const password = requireSecret(PROFILE, "password", opts.password);
-  const user = identifier(PROFILE, "user", opts.user ?? "postgres", 63);
-  const database = identifier(PROFILE, "database", opts.database ?? user, 63);
+  const P = named(PROFILE, name);
+  const image = resolveImage(P, opts.image, POSTGRES_DEFAULT_IMAGE);
+  const resources = resolveResources(P, opts.resources, DEFAULT_RESOURCES);
+  const password = requireSecret(P, "password", opts.password);
+  const user = identifier(P, "user", opts.user ?? "postgres", 63);
+  const database = identifier(P, "database", opts.database ?? user, 63);
 
   const command = ["postgres"];
   for (const [k, v] of Object.entries(opts.settings ?? {})) {
-    if (!SETTING_KEY.test(k)) fail(PROFILE, `settings.${k}`, "is not a PostgreSQL setting name", "use the lower-case setting name, e.g. \"max_connections\"");
-    if (typeof v !== "string" || v === "" || /[\r\n]/.test(v)) fail(PROFILE, `settings.${k}`, "is empty or spans lines", "give a one-line value as a string");
+    if (!SETTING_KEY.test(k)) fail(P, `settings.${k}`, "is not a PostgreSQL setting name", "use the lower-case setting name, e.g. \"max_connections\"");
+    if (typeof v !== "string" || v === "" || /[\r\n]/.test(v)) fail(P, `settings.${k}`, "is empty or spans lines", "give a one-line value as a string");
     if (k === "listen_addresses" || k === "port") {
-      fail(PROFILE, `settings.${k}`, "would move the server away from the port the health probe and clients use", "leave listen_addresses and port at their defaults; isolate with internal networks instead");
+      fail(P, `settings.${k}`, "would move the server away from the port the health probe and clients use", "leave listen_addresses and port at their defaults; isolate with internal networks instead");
     }
     command.push("-c", `${k}=${v}`);
   }
 
   const env: Record<string, string> = { POSTGRES_USER: user, POSTGRES_DB: database };
-  checkPlainEnv(PROFILE, "env", env);
+  checkPlainEnv(P, "env", env);
 
-  return {
+  return finish(P, {
     name,
     image,
     role: "datastore",
@@ -112,20 +116,20 @@ export function postgresProfile(opts: PostgresProfileOptions): ServiceSpec {
     env,
     secretEnv: { POSTGRES_PASSWORD: password },
     // Clean shutdown flushes and checkpoints; Docker's 10 s default can cut it short.
-    stopGraceSeconds: 60,
+    stopGracePeriod: Duration.seconds(60),
     health: {
       // TCP, not the socket: the init-time server is socket-only, so this stays red until the
       // real server listens.
       probe: HealthProbe.exec("pg_isready", "-h", "127.0.0.1", "-p", String(POSTGRES_PORT), "-U", user, "-d", database),
-      interval: "30s",
-      timeout: "5s",
+      interval: Duration.seconds(30),
+      timeout: Duration.seconds(5),
       retries: 3,
-      startPeriod: "60s",
+      startPeriod: Duration.seconds(60),
     },
     resources,
     writablePaths: [tmp(64), runDir("/var/run/postgresql")],
     dataVolumes: [{ name: "data", path: postgresDataPath(image.tag) }],
     capabilities: [],
     provenance: POSTGRES_PROVENANCE,
-  };
+  });
 }

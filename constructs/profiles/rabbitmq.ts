@@ -24,9 +24,17 @@
  * - rabbitmq_prometheus is enabled at build time (metrics on 15692); EXPOSE 4369 5671 5672 15691
  *   15692 25672.
  *
+ * Seen on a Docker engine (Docker 20.10.24, runc 1.1.5, Debian's rabbitmq-server as a stand-in
+ * for the official image's entrypoint; e2e/):
+ * - With RABBITMQ_ENABLED_PLUGINS set, RabbitMQ writes its enabled-plugins file, by default
+ *   /etc/rabbitmq/enabled_plugins, at boot: on a read-only root it stops with
+ *   `failed_to_update_enabled_plugins_file`. /etc/rabbitmq does not stay read-only-safe, so the
+ *   profile points RABBITMQ_ENABLED_PLUGINS_FILE at the data volume (a documented RabbitMQ
+ *   server variable), where the file is the broker's own state anyway.
+ *
  * Not verified:
- * - RABBITMQ_ENABLED_PLUGINS (used only when `plugins` is given) and RABBITMQ_NODENAME are RabbitMQ
- *   server environment variables as documented upstream; not exercised against this image here.
+ * - RABBITMQ_NODENAME is a RabbitMQ server environment variable as documented upstream; the
+ *   official image's entrypoint was not run here (no registry).
  * - Whether file logging still writes under /var/log/rabbitmq with log.console on; a small tmpfs
  *   is mounted there so it cannot fail either way.
  * - No digest: pin it in your deployment config.
@@ -44,7 +52,11 @@ import {
   serviceName,
   tmp,
   SHARED_UID_MAX_PROCESSES,
+  named,
+  finish,
+  sameSecret,
 } from "./common";
+import { Duration } from "../service/units";
 
 const PROFILE = "rabbitmqProfile";
 
@@ -52,6 +64,9 @@ export const RABBITMQ_DEFAULT_IMAGE: ImageSpec = { repository: "rabbitmq", tag: 
 export const RABBITMQ_USER = "999:999";
 export const RABBITMQ_AMQP_PORT = 5672;
 export const RABBITMQ_STOMP_PORT = 61613;
+export const RABBITMQ_DATA_PATH = "/var/lib/rabbitmq";
+/** Where the enabled-plugins file lives: on the data volume (RabbitMQ writes it at boot). */
+export const RABBITMQ_ENABLED_PLUGINS_FILE = `${RABBITMQ_DATA_PATH}/enabled_plugins`;
 /**
  * Stable node name: the data directory is per node name, and the default is rabbit@<hostname>,
  * which is the container id unless pinned; a re-created container would start an empty node.
@@ -88,7 +103,8 @@ export interface RabbitMqProfileOptions {
   readonly erlangCookie?: SecretRef;
   /**
    * Plugins to enable in addition to rabbitmq_prometheus, e.g. ["rabbitmq_stomp"] for Koha.
-   * Enabled through RABBITMQ_ENABLED_PLUGINS, so /etc/rabbitmq stays read-only.
+   * Enabled through RABBITMQ_ENABLED_PLUGINS, with the plugins file RabbitMQ rewrites at boot
+   * (RABBITMQ_ENABLED_PLUGINS_FILE) on the data volume: the root filesystem stays read-only.
    * @default none (the image's enabled_plugins file: rabbitmq_prometheus)
    */
   readonly plugins?: readonly string[];
@@ -98,14 +114,15 @@ export interface RabbitMqProfileOptions {
 
 export function rabbitmqProfile(opts: RabbitMqProfileOptions): ServiceSpec {
   const name = serviceName(PROFILE, opts.name, "rabbitmq");
-  const image = resolveImage(PROFILE, opts.image, RABBITMQ_DEFAULT_IMAGE);
-  const resources = resolveResources(PROFILE, opts.resources, DEFAULT_RESOURCES);
-  const user = identifier(PROFILE, "user", opts.user, 64, /^[A-Za-z][A-Za-z0-9_.-]*$/);
-  if (user === "guest") fail(PROFILE, "user", "is \"guest\"", "seed a named user (e.g. \"koha\"); the image lets guest log in from any host");
-  const password = requireSecret(PROFILE, "password", opts.password);
+  const P = named(PROFILE, name);
+  const image = resolveImage(P, opts.image, RABBITMQ_DEFAULT_IMAGE);
+  const resources = resolveResources(P, opts.resources, DEFAULT_RESOURCES);
+  const user = identifier(P, "user", opts.user, 64, /^[A-Za-z][A-Za-z0-9_.-]*$/);
+  if (user === "guest") fail(P, "user", "is \"guest\"", "seed a named user (e.g. \"koha\"); the image lets guest log in from any host");
+  const password = requireSecret(P, "password", opts.password);
   const vhost = opts.vhost ?? "/";
   if (!/^\/?[A-Za-z0-9_.-]*$/.test(vhost) || vhost.length > 64) {
-    fail(PROFILE, "vhost", `"${vhost}" is not a plain vhost name`, "use \"/\" or letters, digits, dot, dash and underscore");
+    fail(P, "vhost", `"${vhost}" is not a plain vhost name`, "use \"/\" or letters, digits, dot, dash and underscore");
   }
 
   const env: Record<string, string> = {
@@ -115,8 +132,8 @@ export function rabbitmqProfile(opts: RabbitMqProfileOptions): ServiceSpec {
   };
   const secretEnv: Record<string, SecretRef> = { RABBITMQ_DEFAULT_PASS: password };
   if (opts.erlangCookie !== undefined) {
-    const cookie = requireSecret(PROFILE, "erlangCookie", opts.erlangCookie);
-    if (cookie.expression === password.expression) fail(PROFILE, "erlangCookie", "is the same secret as password", "use a separate random secret for the cookie");
+    const cookie = requireSecret(P, "erlangCookie", opts.erlangCookie);
+    if (sameSecret(cookie, password)) fail(P, "erlangCookie", "is the same secret as password", "use a separate random secret for the cookie");
     secretEnv.RABBITMQ_ERLANG_COOKIE = cookie;
   }
 
@@ -127,16 +144,18 @@ export function rabbitmqProfile(opts: RabbitMqProfileOptions): ServiceSpec {
   if (opts.plugins !== undefined) {
     const plugins = ["rabbitmq_prometheus"];
     for (const p of opts.plugins) {
-      if (!PLUGIN.test(p)) fail(PROFILE, "plugins", `holds "${p}"`, "name plugins as RabbitMQ does, e.g. \"rabbitmq_stomp\"");
+      if (!PLUGIN.test(p)) fail(P, "plugins", `holds "${p}"`, "name plugins as RabbitMQ does, e.g. \"rabbitmq_stomp\"");
       if (!plugins.includes(p)) plugins.push(p);
     }
     env.RABBITMQ_ENABLED_PLUGINS = plugins.join(",");
+    // RabbitMQ rewrites this file at boot: keep it on the data volume, not the read-only root.
+    env.RABBITMQ_ENABLED_PLUGINS_FILE = RABBITMQ_ENABLED_PLUGINS_FILE;
     if (plugins.includes("rabbitmq_stomp")) ports.push({ port: RABBITMQ_STOMP_PORT, name: "stomp" });
     if (plugins.includes("rabbitmq_management")) ports.push({ port: 15672, name: "management" });
   }
-  checkPlainEnv(PROFILE, "env", env);
+  checkPlainEnv(P, "env", env);
 
-  return {
+  return finish(P, {
     name,
     image,
     role: "broker",
@@ -148,15 +167,15 @@ export function rabbitmqProfile(opts: RabbitMqProfileOptions): ServiceSpec {
     health: {
       // Starts an Erlang CLI node (~1-2 s): generous timeout, modest interval.
       probe: HealthProbe.exec("rabbitmq-diagnostics", "-q", "ping"),
-      interval: "30s",
-      timeout: "15s",
+      interval: Duration.seconds(30),
+      timeout: Duration.seconds(15),
       retries: 3,
-      startPeriod: "60s",
+      startPeriod: Duration.seconds(60),
     },
     resources,
     writablePaths: [tmp(64), runDir("/var/log/rabbitmq", 64)],
-    dataVolumes: [{ name: "data", path: "/var/lib/rabbitmq" }],
+    dataVolumes: [{ name: "data", path: RABBITMQ_DATA_PATH }],
     capabilities: [],
     provenance: RABBITMQ_PROVENANCE,
-  };
+  });
 }

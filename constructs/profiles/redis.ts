@@ -38,7 +38,10 @@ import {
   serviceName,
   tmp,
   SHARED_UID_MAX_PROCESSES,
+  named,
+  finish,
 } from "./common";
+import { Duration } from "../service/units";
 
 const PROFILE = "redisProfile";
 
@@ -80,17 +83,18 @@ export interface RedisProfileOptions {
 
 export function redisProfile(opts: RedisProfileOptions): ServiceSpec {
   const name = serviceName(PROFILE, opts.name, "redis");
-  const image = resolveImage(PROFILE, opts.image, REDIS_DEFAULT_IMAGE);
-  const resources = resolveResources(PROFILE, opts.resources, DEFAULT_RESOURCES);
-  const password = requireSecret(PROFILE, "password", opts.password);
+  const P = named(PROFILE, name);
+  const image = resolveImage(P, opts.image, REDIS_DEFAULT_IMAGE);
+  const resources = resolveResources(P, opts.resources, DEFAULT_RESOURCES);
+  const password = requireSecret(P, "password", opts.password);
   const persistence = opts.persistence ?? "aof";
   if (!["aof", "rdb", "none"].includes(persistence)) {
-    fail(PROFILE, "persistence", `is "${persistence}"`, "use \"aof\", \"rdb\" or \"none\"");
+    fail(P, "persistence", `is "${persistence}"`, "use \"aof\", \"rdb\" or \"none\"");
   }
-  const maxMemory = positiveInt(PROFILE, "maxMemoryMb", opts.maxMemoryMb ?? Math.floor(resources.memoryMb * 0.75), 8,
+  const maxMemory = positiveInt(P, "maxMemoryMb", opts.maxMemoryMb ?? Math.floor(resources.memoryMb * 0.75), 8,
     Math.max(8, resources.memoryMb - 32), `keep maxMemoryMb at least 32 MB below resources.memoryMb (${resources.memoryMb}) for Redis' own overhead, or raise memoryMb`);
   const policy = opts.evictionPolicy ?? (persistence === "none" ? "allkeys-lru" : "noeviction");
-  if (!POLICIES.includes(policy)) fail(PROFILE, "evictionPolicy", `is "${policy}"`, `use one of ${POLICIES.join(", ")}`);
+  if (!POLICIES.includes(policy)) fail(P, "evictionPolicy", `is "${policy}"`, `use one of ${POLICIES.join(", ")}`);
 
   const args = ["--requirepass \"$REDIS_PASSWORD\"", "--port", String(REDIS_PORT), "--maxmemory", `${maxMemory}mb`, "--maxmemory-policy", policy];
   if (persistence === "aof") args.push("--appendonly", "yes");
@@ -98,12 +102,12 @@ export function redisProfile(opts: RedisProfileOptions): ServiceSpec {
   if (persistence === "none") args.push("--appendonly", "no", "--save", "''");
   // `exec docker-entrypoint.sh redis-server …` keeps the image's module loading; sh expands the
   // password from the environment so it never appears in Terraform or the container config.
-  const script = assertNoTemplateSyntax(PROFILE, "command", `exec docker-entrypoint.sh redis-server ${args.join(" ")}`);
+  const script = assertNoTemplateSyntax(P, "command", `exec docker-entrypoint.sh redis-server ${args.join(" ")}`);
 
   const writablePaths: WritablePath[] = [tmp(16)];
   if (persistence === "none") writablePaths.push({ path: "/data", sizeMb: 16, mode: "1777" });
 
-  return {
+  return finish(P, {
     name,
     image,
     role: "cache",
@@ -116,16 +120,16 @@ export function redisProfile(opts: RedisProfileOptions): ServiceSpec {
     secretEnv: { REDIS_PASSWORD: password, REDISCLI_AUTH: password },
     health: {
       // Anything but PONG (NOAUTH, LOADING, refused) is unhealthy.
-      probe: HealthProbe.shell(assertNoTemplateSyntax(PROFILE, "health", `[ "$(redis-cli -h 127.0.0.1 -p ${REDIS_PORT} ping)" = "PONG" ]`)),
-      interval: "15s",
-      timeout: "3s",
+      probe: HealthProbe.shell(assertNoTemplateSyntax(P, "health", `[ "$(redis-cli -h 127.0.0.1 -p ${REDIS_PORT} ping)" = "PONG" ]`)),
+      interval: Duration.seconds(15),
+      timeout: Duration.seconds(3),
       retries: 3,
-      startPeriod: "30s",
+      startPeriod: Duration.seconds(30),
     },
     resources,
     writablePaths,
     dataVolumes: persistence === "none" ? [] : [{ name: "data", path: "/data" }],
     capabilities: [],
     provenance: REDIS_PROVENANCE,
-  };
+  });
 }

@@ -28,7 +28,11 @@ import {
   resolveResources,
   serviceName,
   tmp,
+  named,
+  finish,
 } from "./common";
+import type { Duration } from "../service/units";
+import { DEFAULT_HEALTH_INTERVAL, DEFAULT_HEALTH_RETRIES, DEFAULT_HEALTH_START_PERIOD, DEFAULT_HEALTH_TIMEOUT } from "../service/defaults";
 
 const PROFILE = "webAppProfile";
 
@@ -61,8 +65,8 @@ export interface WebAppProfileOptions {
   readonly dataVolumes?: readonly DataVolume[];
   /** Each with a reason; only the typed safe set exists. @default none */
   readonly capabilities?: readonly CapabilityGrant[];
-  /** @default "30s" */
-  readonly startPeriod?: string;
+  /** @default DEFAULT_HEALTH_START_PERIOD (30 s) */
+  readonly startPeriod?: Duration;
   /** @default { memoryMb: 512, cpuShares: 1024, maxProcesses: 256, maxOpenFiles: 4096 } */
   readonly resources?: Partial<ResourceSpec>;
   /** Where the image facts come from (your Dockerfile). @default "webAppProfile: facts supplied by the caller" */
@@ -71,39 +75,40 @@ export interface WebAppProfileOptions {
 
 export function webAppProfile(opts: WebAppProfileOptions): ServiceSpec {
   const name = serviceName(PROFILE, opts.name, "app");
-  if (opts.image === undefined) fail(PROFILE, "image", "is missing", "pass the image repository and a pinned tag");
-  const image = resolveImage(PROFILE, opts.image, opts.image);
-  const user = requireUser(PROFILE, "user", opts.user);
-  const resources = resolveResources(PROFILE, opts.resources, DEFAULT_RESOURCES);
-  const port = positiveInt(PROFILE, "port", opts.port, 1024, 65535, "listen on an unprivileged port (>= 1024) so no NET_BIND_SERVICE is needed");
+  const P = named(PROFILE, name);
+  if (opts.image === undefined) fail(P, "image", "is missing", "pass the image repository and a pinned tag");
+  const image = resolveImage(P, opts.image, opts.image);
+  const user = requireUser(P, "user", opts.user);
+  const resources = resolveResources(P, opts.resources, DEFAULT_RESOURCES);
+  const port = positiveInt(P, "port", opts.port, 1024, 65535, "listen on an unprivileged port (>= 1024) so no NET_BIND_SERVICE is needed");
   const role = opts.role ?? "app";
-  if (role !== "app" && role !== "worker") fail(PROFILE, "role", `is "${String(role)}"`, "use \"app\" or \"worker\"; datastores have their own profiles");
+  if (role !== "app" && role !== "worker") fail(P, "role", `is "${String(role)}"`, "use \"app\" or \"worker\"; datastores have their own profiles");
 
   let probe: ProbeCommand;
   if (opts.probe !== undefined) {
     probe = opts.probe;
   } else {
     if (opts.probeTool === undefined) {
-      fail(PROFILE, "probeTool", "is missing", "say which HTTP client the image ships (\"curl\" or \"wget\"), or give `probe` for images without one");
+      fail(P, "probeTool", "is missing", "say which HTTP client the image ships (\"curl\" or \"wget\"), or give `probe` for images without one");
     }
     const path = opts.healthPath ?? "/healthz";
-    if (!/^\/[A-Za-z0-9._~\/-]*$/.test(path)) fail(PROFILE, "healthPath", `"${path}" is not a plain absolute path`, "give a path such as \"/healthz\" (no query string, no spaces)");
+    if (!/^\/[A-Za-z0-9._~\/-]*$/.test(path)) fail(P, "healthPath", `"${path}" is not a plain absolute path`, "give a path such as \"/healthz\" (no query string, no spaces)");
     probe = HealthProbe.http({ port, path, tool: opts.probeTool });
   }
 
   const env = { ...(opts.env ?? {}) };
-  checkPlainEnv(PROFILE, "env", env);
+  checkPlainEnv(P, "env", env);
   const secretEnv = { ...(opts.secretEnv ?? {}) };
-  checkSecretEnv(PROFILE, "secretEnv", secretEnv);
+  checkSecretEnv(P, "secretEnv", secretEnv);
   for (const k of Object.keys(secretEnv)) {
-    if (k in env) fail(PROFILE, `secretEnv.${k}`, "is also set in env", "set each variable in one place");
+    if (k in env) fail(P, `secretEnv.${k}`, "is also set in env", "set each variable in one place");
   }
   for (const g of opts.capabilities ?? []) {
-    if (!CAPABILITIES.includes(g.capability)) fail(PROFILE, "capabilities", `holds "${String(g.capability)}", which is not an allowed capability`, `use one of ${CAPABILITIES.join(", ")}, or fix the image`);
-    if (!g.reason || g.reason.trim().length < 10) fail(PROFILE, `capabilities[${g.capability}].reason`, "is missing or shorter than 10 characters", "say why the app needs it");
+    if (!CAPABILITIES.includes(g.capability)) fail(P, "capabilities", `holds "${String(g.capability)}", which is not an allowed capability`, `use one of ${CAPABILITIES.join(", ")}, or fix the image`);
+    if (!g.reason || g.reason.trim().length < 10) fail(P, `capabilities[${g.capability}].reason`, "is missing or shorter than 10 characters", "say why the app needs it");
   }
 
-  return {
+  return finish(P, {
     name,
     image,
     role,
@@ -113,11 +118,11 @@ export function webAppProfile(opts: WebAppProfileOptions): ServiceSpec {
     ports: [{ port, name: "http" }],
     env,
     secretEnv,
-    health: { probe, interval: "30s", timeout: "5s", retries: 3, startPeriod: opts.startPeriod ?? "30s" },
+    health: { probe, interval: DEFAULT_HEALTH_INTERVAL, timeout: DEFAULT_HEALTH_TIMEOUT, retries: DEFAULT_HEALTH_RETRIES, startPeriod: opts.startPeriod ?? DEFAULT_HEALTH_START_PERIOD },
     resources,
     writablePaths: opts.writablePaths ? [...opts.writablePaths] : [tmp(64)],
     dataVolumes: opts.dataVolumes ? [...opts.dataVolumes] : [],
     capabilities: opts.capabilities ? [...opts.capabilities] : [],
     provenance: opts.provenance ?? "webAppProfile: image facts (user, port, probe tool) supplied by the caller",
-  };
+  });
 }

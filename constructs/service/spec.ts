@@ -1,7 +1,13 @@
 /**
- * The description of a service: a plain typed object, free of any provider type, so that the
- * same profile can render to `docker_container` today and to a Kubernetes Deployment later.
+ * The description of a service: a plain typed object, free of any provider type and of any
+ * renderer's syntax (durations are `Duration`s, secrets are neutral references), so that the same
+ * profile renders to `docker_container` today and to Kubernetes workloads tomorrow.
+ *
+ * Every default is an exported constant of ./defaults.ts; `validateServiceSpec` and
+ * `resolveDefaults` (./validate.ts) are the one validation and the one defaulting that profiles
+ * and renderers share.
  */
+import type { Duration } from "./units";
 
 import type { ServiceRole } from "../../knowledge/roles";
 export { BACKEND_ROLES, type ServiceRole } from "../../knowledge/roles";
@@ -52,36 +58,44 @@ export type ProbeCommand =
 
 export interface HealthSpec {
   readonly probe: ProbeCommand;
-  /** @default "30s" */
-  readonly interval?: string;
-  /** @default "5s" */
-  readonly timeout?: string;
-  /** @default 3 */
+  /** Time between probes. @default DEFAULT_HEALTH_INTERVAL (30 s) */
+  readonly interval?: Duration;
+  /** Time one probe may take. @default DEFAULT_HEALTH_TIMEOUT (5 s) */
+  readonly timeout?: Duration;
+  /** Failed probes in a row before the service counts as unhealthy. @default DEFAULT_HEALTH_RETRIES (3) */
   readonly retries?: number;
-  /** @default "30s" */
-  readonly startPeriod?: string;
+  /** Time after start during which failures do not count. @default DEFAULT_HEALTH_START_PERIOD (30 s) */
+  readonly startPeriod?: Duration;
 }
 
 export interface ResourceSpec {
   /** Hard memory limit in MB (swap is never allowed: memory_swap = memory). */
   readonly memoryMb: number;
-  /** Relative CPU weight (Docker default 1024). @default 1024 */
+  /** Relative CPU weight. @default DEFAULT_CPU_SHARES (1024, Docker's own default) */
   readonly cpuShares?: number;
   /** Hard CPU cap in cores (0.5 = half a core), rendered as cpu_period/cpu_quota. @default none */
   readonly cpuLimit?: number;
-  /** Max processes for the container user (ulimit nproc; the provider has no pids_limit). @default 256 */
+  /** Max processes for the container user (ulimit nproc; the provider has no pids_limit). @default DEFAULT_MAX_PROCESSES (512) */
   readonly maxProcesses?: number;
-  /** Max open files (ulimit nofile). @default 4096 */
+  /** Max open files (ulimit nofile). @default DEFAULT_MAX_OPEN_FILES (8192) */
   readonly maxOpenFiles?: number;
 }
 
 /** A writable path on the otherwise read-only root filesystem, mounted as tmpfs. */
 export interface WritablePath {
   readonly path: string;
-  /** @default 64 */
+  /** @default DEFAULT_WRITABLE_PATH_SIZE_MB (64) */
   readonly sizeMb?: number;
-  /** Octal mode of the tmpfs root, e.g. "1777" for /tmp. @default "0755" (owned by root!) */
+  /** Octal mode of the tmpfs root, e.g. "1777" for /tmp. @default DEFAULT_WRITABLE_PATH_MODE ("0755") */
   readonly mode?: string;
+  /**
+   * Who owns the mount's root: `root`, or the service's own user (rendered as tmpfs `uid=`/`gid=`).
+   * Use `service` for directories the service creates sockets, pid or lock files in: on runc
+   * before 1.1.8 a tmpfs `mode=` is ignored for a directory that exists in the image (runc#3911),
+   * so only ownership keeps such a directory writable after a restart.
+   * @default "root"
+   */
+  readonly owner?: "root" | "service";
   /**
    * Allow executing files from it (some runtimes unpack native code to /tmp).
    * @default false (mounted noexec)
@@ -115,19 +129,27 @@ export interface PublishedPort {
 }
 
 /**
- * A secret value. Created only from sensitive Terraform variables (or sensitive data source
- * attributes), never from a literal: `expression` is a `${…}` reference.
+ * A secret value, by reference only, never a literal. Neutral: `Secret.named("db_password", …)`
+ * names a secret that each renderer binds its own way (the Docker renderer to a sensitive
+ * Terraform variable of that name, a Kubernetes renderer to a key of a Secret). `Secret.fromVariable`
+ * and `Secret.fromSensitiveValue` return references already bound to a Terraform expression.
  */
 export interface SecretRef {
   readonly kind: "secret";
-  /** The Terraform expression, e.g. `${var.db_password}`. */
-  readonly expression: string;
+  /** snake_case name of the secret (`db_password`); the Terraform variable name when bound to one. */
+  readonly name: string;
+  /** What the secret is and who rotates it; required for secrets a renderer declares. */
+  readonly description?: string;
+  /** A Terraform `${…}` expression when the reference is already bound (a variable, a data source). */
+  readonly expression?: string;
   /** Human description for reports: `var.db_password`. */
   readonly source: string;
 }
 
 export function isSecretRef(v: unknown): v is SecretRef {
-  return typeof v === "object" && v !== null && (v as SecretRef).kind === "secret" && typeof (v as SecretRef).expression === "string";
+  if (typeof v !== "object" || v === null || (v as SecretRef).kind !== "secret") return false;
+  const r = v as SecretRef;
+  return typeof r.name === "string" && (r.expression === undefined || typeof r.expression === "string");
 }
 
 /** The full description of a service. Profiles return most of it; the stack adds the rest. */
@@ -152,10 +174,10 @@ export interface ServiceSpec {
   readonly dataVolumes?: readonly DataVolume[];
   readonly capabilities?: readonly CapabilityGrant[];
   /**
-   * Seconds the service gets to shut down cleanly after its stop signal before it is killed
-   * (datastores flush and checkpoint). @default 10 (Docker's default)
+   * Time the service gets to shut down cleanly after its stop signal before it is killed
+   * (datastores flush and checkpoint). @default DEFAULT_STOP_GRACE_PERIOD (10 s, Docker's own default)
    */
-  readonly stopGraceSeconds?: number;
+  readonly stopGracePeriod?: Duration;
   /** Where each fact of this spec comes from (image version, Dockerfile/entrypoint read). */
   readonly provenance?: string;
 }
