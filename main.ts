@@ -1,31 +1,36 @@
 /**
- * The bulwark app: every reference stack, synthesized by `npm run synth` or by the cdktf CLI
+ * The bulwark app: the configured reference stacks, synthesized by `npm run synth` or by the cdktf CLI
  * (`cdktf synth | diff | deploy`), then judged by the policy engine (the synth gate).
  *
  * Exit codes: 0 synthesized and no unsuppressed policy error; 1 policy errors (the report is
  * printed, warnings never stop it); 2 invalid configuration or construct props (one clear
  * message, no stack trace).
  */
-import { App } from "cdktf";
+import { App, type TerraformStack } from "cdktf";
 import { loadDeploymentConfig, ConfigError } from "./config/load";
 import type { DeploymentConfig } from "./config/schema";
-import { KohaStack } from "./stacks/koha";
-import { SingleServerStack } from "./stacks/single-server";
 import { GovernanceStack } from "./stacks/governance";
+import { configuredStackKinds } from "./stacks/catalog";
 import { runSynthGate } from "./policy/gate";
 
 export interface BuiltApp {
   readonly app: App;
-  readonly governance: GovernanceStack;
+  /** The configured stacks, in synthesis order (koha, single-server, governance). */
+  readonly stacks: readonly TerraformStack[];
+  /** The governance stack, when the configuration has a github section. */
+  readonly governance?: GovernanceStack;
 }
 
-/** Build every reference stack into an App (no synthesis). */
+/**
+ * Build exactly the stacks the configuration turns on (its koha, singleServer and github
+ * sections; stacks/catalog.ts) into an App, without synthesizing. Stack ids are fixed per kind
+ * (`koha`, `single-server`, `governance`): they are the roots of every Terraform address.
+ */
 export function buildApp(config: DeploymentConfig, outdir?: string): BuiltApp {
   const app = new App({ outdir, skipValidation: false });
-  new KohaStack(app, "koha", { config });
-  new SingleServerStack(app, "single-server", { config });
-  const governance = new GovernanceStack(app, "governance", { config });
-  return { app, governance };
+  const stacks = configuredStackKinds(config).map((kind) => kind.build(app, config));
+  const governance = stacks.find((s): s is GovernanceStack => s instanceof GovernanceStack);
+  return { app, stacks, governance };
 }
 
 export function main(env: NodeJS.ProcessEnv = process.env): number {
@@ -40,8 +45,17 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
     if (env.BULWARK_DEBUG) process.stderr.write(`${(e as Error).stack ?? ""}\n`);
     return 2;
   }
-  const extra = built.governance.governance.map((g) => `  github ${g.scorecardSummary()}`);
-  return runSynthGate(built.app.outdir, { extraSummary: extra, color: process.stderr.isTTY === true && !env.NO_COLOR });
+  // The gate prints each repository's Scorecard tier from the synthesized JSON (policy/scorecard.ts).
+  // HCL output (`cdktf synth --hcl` sets SYNTH_HCL_OUTPUT) leaves no JSON on disk: the gate judges the
+  // stacks' in-memory Terraform JSON, the document cdktf rendered the HCL from.
+  const synthesized = built.app.hclOutput ? Object.fromEntries(built.stacks.map((s) => [s.node.id, s.toTerraform() as Record<string, unknown>])) : undefined;
+  return runSynthGate(built.app.outdir, {
+    synthesized,
+    // Set by the cdktf CLI ("we want to display the errors ourselves"): policy errors become manifest
+    // error annotations, which the CLI prints once and stops on (policy/gate.ts explains why).
+    annotateManifest: env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined,
+    color: process.stdout.isTTY === true && !env.NO_COLOR,
+  });
 }
 
 if (require.main === module) {

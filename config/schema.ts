@@ -2,6 +2,23 @@
  * The deployment configuration: everything that differs between installations (names, ids,
  * image versions, state backend). Secrets are never part of it: they come from sensitive
  * Terraform variables (TF_VAR_*) and provider tokens from the environment.
+ *
+ * Layout: SHARED settings (owner, docker, backend, images, cloudflare) that every stack may read,
+ * then one OPTIONAL section per stack kind (koha, singleServer, github). Configure only what you
+ * run: a file with only `singleServer` synthesizes only that stack and needs no cloudflare or
+ * github section. What a section needs from the shared part (koha needs cloudflare) and which
+ * services may be pinned under `images:` are checked by the loader (config/load.ts) against the
+ * stack catalog (stacks/catalog.ts), where each stack kind declares them: one place, no copy.
+ *
+ * One instance per kind, on purpose, for now: every stack of a kind uses the same Docker network
+ * and container names on the host (`koha-frontnet`, `mariadb`), so a second instance on one host
+ * needs per-instance names first. Named instances can then be added without breaking any file:
+ * a section will also accept a list of instances, each with its name (`koha.instance` already
+ * is one; the single-object form stays valid and keeps the stack id `koha`, extra instances get
+ * `koha-<name>`), because construct ids are Terraform addresses and must not move.
+ *
+ * Your own stack: extend `SharedConfigSchema` with a strict section of your own and load it with
+ * `loadConfig` (see examples/web-api).
  */
 import { z } from "zod";
 
@@ -25,7 +42,7 @@ export const ImageRef = z.strictObject({
 });
 
 /** One of your own application images, with what the platform needs to run it hardened. */
-const AppImage = ImageRef.extend({
+export const AppImage = ImageRef.extend({
   /** The non-root UID:GID the image runs as. */
   user: z.string().regex(/^\d+:\d+$/, "must be a numeric non-root UID:GID").refine((u) => !/^0:/.test(u), "must not be root").default("10001:10001"),
   /** Port of its HTTP health endpoint (and API). */
@@ -36,7 +53,7 @@ const AppImage = ImageRef.extend({
   memoryMb: z.number().int().min(16).default(512),
 });
 
-const Backend = z.discriminatedUnion("type", [
+export const Backend = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("local"),
     /** Directory for state files, relative to the project (never absolute: output must be identical on every machine). */
@@ -98,60 +115,100 @@ const Access = z.strictObject({
   sessionDuration: z.string().regex(/^\d+(m|h)$/, "must be like 30m or 8h").default("8h"),
 });
 
-export const DeploymentConfigSchema = z.strictObject({
-  /** Team responsible for the platform; becomes the owner label of every container. */
-  owner: z.string().min(1),
-  docker: z.strictObject({
-    /** Docker daemon the provider talks to. */
-    host: z.string().regex(/^(unix|tcp|ssh|npipe):\/\//, "must be a Docker host URL (unix://, tcp://, ssh://)").default("unix:///var/run/docker.sock"),
-  }),
-  backend: Backend,
-  /** Per-service image pins (tag and digest) overriding the profiles' defaults. */
-  images: z.record(serviceName, ImagePin).default({}),
-  koha: z.strictObject({
-    /** Koha instance name. */
-    instance: serviceName.default("library"),
-    mariadb: z.strictObject({
-      /** Unique server id for binlog replication/PITR. */
-      serverId: z.number().int().min(1).max(4294967295),
-      /** Binlog retention in seconds (PITR window). */
-      binlogExpireSeconds: z.number().int().min(3600).default(7 * 24 * 3600),
-    }),
-    /** Public catalogue (OPAC) hostname, inside the Cloudflare zone's domain. */
-    opacHostname: dnsName,
-    /** Staff interface hostname; always behind Cloudflare Access. */
-    staffHostname: dnsName,
-    /**
-     * The Koha image: no public Koha image runs non-root on a read-only root filesystem, so this
-     * is your own build (seed 000's koha-docker-build); see constructs/profiles/koha.ts.
-     */
-    image: ImageRef,
-  }),
-  singleServer: z.strictObject({
-    bot: AppImage,
-    api: AppImage,
-    /** Loopback host port for PostgreSQL (seed 002: 127.0.0.1:5433). */
-    postgresHostPort: z.number().int().min(1024).max(65535).default(5433),
-  }),
-  github: z.strictObject({
-    /** Organization or user owning the repositories. */
-    owner: z.string().min(1),
-    /** Protect default branches with classic branch protection or a repository ruleset. */
-    mode: z.enum(["branch-protection", "ruleset"]).default("ruleset"),
-    repositories: z.array(Repository).min(1),
-  }),
-  cloudflare: z.strictObject({
-    accountId: hex32,
-    zoneId: hex32,
-    /** The zone's domain; every public hostname must be inside it. */
-    domain: dnsName,
-    /** Zero Trust team name (`<team>.cloudflareaccess.com`). */
-    teamName: z.string().regex(/^[a-z0-9-]+$/, "must be the Zero Trust team name"),
-    access: Access,
-    /** API rate limit per client (requests per minute) on API paths. */
-    rateLimitPerMinute: z.number().int().min(1).default(100),
-  }),
+const Docker = z.strictObject({
+  /** Docker daemon the provider talks to. */
+  host: z.string().regex(/^(unix|tcp|ssh|npipe):\/\//, "must be a Docker host URL (unix://, tcp://, ssh://)").default("unix:///var/run/docker.sock"),
 });
 
+export const CloudflareSchema = z.strictObject({
+  accountId: hex32,
+  zoneId: hex32,
+  /** The zone's domain; every public hostname must be inside it. */
+  domain: dnsName,
+  /** Zero Trust team name (`<team>.cloudflareaccess.com`). */
+  teamName: z.string().regex(/^[a-z0-9-]+$/, "must be the Zero Trust team name"),
+  access: Access,
+  /** API rate limit per client (requests per minute) on API paths. */
+  rateLimitPerMinute: z.number().int().min(1).default(100),
+});
+
+/**
+ * Settings every stack may share. Extend it with your own stack's section
+ * (`SharedConfigSchema.extend({ webApi: WebApiSection })`): strictness is kept.
+ */
+export const SharedConfigSchema = z.strictObject({
+  /** Team responsible for the platform; becomes the owner label of every container. */
+  owner: z.string().min(1),
+  /** @default { host: "unix:///var/run/docker.sock" } */
+  docker: Docker.prefault({}),
+  backend: Backend,
+  /**
+   * Per-service image pins (tag and digest) overriding the profiles' defaults. Only services that
+   * a configured stack builds may be named (the loader lists the valid names).
+   */
+  images: z.record(serviceName, ImagePin).default({}),
+  /** The Cloudflare account and zone: required when a configured stack publishes through the edge. */
+  cloudflare: CloudflareSchema.optional(),
+});
+
+export const KohaSchema = z.strictObject({
+  /** Koha instance name. */
+  instance: serviceName.default("library"),
+  mariadb: z.strictObject({
+    /** Unique server id for binlog replication/PITR. */
+    serverId: z.number().int().min(1).max(4294967295),
+    /** Binlog retention in seconds (PITR window). */
+    binlogExpireSeconds: z.number().int().min(3600).default(7 * 24 * 3600),
+  }),
+  /** Public catalogue (OPAC) hostname, inside the Cloudflare zone's domain. */
+  opacHostname: dnsName,
+  /** Staff interface hostname; always behind Cloudflare Access. */
+  staffHostname: dnsName,
+  /**
+   * The Koha image: no public Koha image runs non-root on a read-only root filesystem, so this
+   * is your own build (seed 000's koha-docker-build); see constructs/profiles/koha.ts.
+   */
+  image: ImageRef,
+});
+
+export const SingleServerSchema = z.strictObject({
+  bot: AppImage,
+  api: AppImage,
+  /** Loopback host port for PostgreSQL (seed 002: 127.0.0.1:5433). */
+  postgresHostPort: z.number().int().min(1024).max(65535).default(5433),
+});
+
+export const GithubSchema = z.strictObject({
+  /** Organization or user owning the repositories. */
+  owner: z.string().min(1),
+  /** Protect default branches with classic branch protection or a repository ruleset. */
+  mode: z.enum(["branch-protection", "ruleset"]).default("ruleset"),
+  repositories: z.array(Repository).min(1),
+});
+
+/** The reference deployment: the shared settings plus one optional section per stack kind. */
+export const DeploymentConfigSchema = SharedConfigSchema.extend({
+  /** The Koha platform of seed 000 (stack `koha`); needs `cloudflare`. */
+  koha: KohaSchema.optional(),
+  /** The single-server bot + API of seed 002 (stack `single-server`). */
+  singleServer: SingleServerSchema.optional(),
+  /** GitHub governance of the repositories (stack `governance`). */
+  github: GithubSchema.optional(),
+});
+
+export type SharedConfig = z.infer<typeof SharedConfigSchema>;
 export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;
 export type DeploymentConfigInput = z.input<typeof DeploymentConfigSchema>;
+export type BackendConfig = z.infer<typeof Backend>;
+export type ImagePinConfig = z.infer<typeof ImagePin>;
+export type CloudflareConfig = z.infer<typeof CloudflareSchema>;
+export type KohaConfig = z.infer<typeof KohaSchema>;
+export type SingleServerConfig = z.infer<typeof SingleServerSchema>;
+export type GithubConfig = z.infer<typeof GithubSchema>;
+
+/** A deployment configuration with a koha section and the cloudflare section it needs. */
+export type KohaDeploymentConfig = DeploymentConfig & { readonly koha: KohaConfig; readonly cloudflare: CloudflareConfig };
+/** A deployment configuration with a singleServer section. */
+export type SingleServerDeploymentConfig = DeploymentConfig & { readonly singleServer: SingleServerConfig };
+/** A deployment configuration with a github section. */
+export type GovernanceDeploymentConfig = DeploymentConfig & { readonly github: GithubConfig };

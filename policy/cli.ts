@@ -2,7 +2,8 @@
  * `bulwark`: the policy engine over Terraform JSON, for CI and for people.
  *
  *   bulwark check <path>... [--format text|json|sarif|markdown] [--fail-on error|warning|info|never] [--output FILE]
- *   bulwark rules [--format text|json]
+ *   bulwark check <path>... --pack docker-runtime,cloudflare-edge   (only the rules of those packs)
+ *   bulwark rules [--pack PACKS] [--format text|json]
  *
  * Exit codes (a public contract):
  *   0  no unsuppressed finding at or above --fail-on (default: error)
@@ -14,14 +15,16 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { CATALOG } from "./catalog";
-import { checkStack, failsAt, summarize, type FailOn, type Report } from "./engine";
-import { InputError, findStacks, lineOf, readStackSource, type LoadOptions, type LoadedStack, type StackSource } from "./load";
-import { REPORT_FORMATS, TOOL_VERSION, reportPieces, writeBatched, type Pieces, type ReportFormat } from "./report";
+import { PolicyRun, failsAt, summarize, type FailOn, type Report, type StackCheck, type StackInput } from "./engine";
+import { PACKS, PACK_IDS, UnknownPackError, parsePackList, rulesInPacks } from "./packs";
+import { InputError, findStacks, isStackOverflow, lineOf, nestingError, readStackSource, type LoadOptions, type LoadedStack, type StackSource } from "./load";
+import { REPORT_FORMATS, TOOL_VERSION, formatReport, type ReportFormat } from "./report";
+import { printable } from "./report/printable";
 import { ALL_RULES } from "./rules";
 import { SuppressionError } from "./suppressions";
-import type { Finding, Rule } from "./types";
+import type { Finding, PackId, Rule } from "./types";
 
 export interface OutputStream {
   write(chunk: string): unknown;
@@ -48,6 +51,8 @@ const RULES_FORMATS = ["text", "json"] as const;
 
 interface CheckOptions {
   readonly format: ReportFormat;
+  /** Only the rules of these packs. @default every pack */
+  readonly pack?: readonly PackId[];
   readonly failOn: FailOn;
   readonly output?: string;
 }
@@ -62,7 +67,7 @@ export function main(args: readonly string[], io: Partial<CliIO> = {}): number {
     rules: io.rules ?? ALL_RULES,
   };
   const fail = (message: string): number => {
-    ctx.stderr.write(`bulwark: ${oneLine(message)}\n`);
+    ctx.stderr.write(`bulwark: ${printable(oneLine(message))}\n`);
     return EXIT_USAGE;
   };
   if (args.length === 0) return fail("missing command: use `bulwark check <path>...` or `bulwark rules` (see `bulwark --help`)");
@@ -107,18 +112,32 @@ function buildProgram(ctx: CliIO, setExit: (code: number) => void): Command {
     .addOption(new Option("-f, --format <format>", "report format").choices(REPORT_FORMATS).default("text"))
     .addOption(new Option("--fail-on <severity>", "exit 1 when an unsuppressed finding is at or above this severity").choices(FAIL_ON).default("error"))
     .addOption(new Option("-o, --output <file>", "write the report to FILE instead of stdout (directories are created; `-` is stdout)"))
+    .addOption(packOption("run only the rules of these packs"))
     .action((paths: string[], opts: CheckOptions) => setExit(runCheck(paths, opts, ctx)));
 
   program
     .command("rules")
-    .description("list the rule catalog (id, severity, title, anchor)")
+    .description("list the rule catalog (id, pack, severity, title, anchor)")
     .addOption(new Option("-f, --format <format>", "output format").choices(RULES_FORMATS).default("text"))
-    .action((opts: { format: (typeof RULES_FORMATS)[number] }) => {
-      ctx.stdout.write(opts.format === "json" ? rulesJson() : rulesText());
+    .addOption(packOption("list only the rules of these packs"))
+    .action((opts: { format: (typeof RULES_FORMATS)[number]; pack?: readonly PackId[] }) => {
+      ctx.stdout.write(opts.format === "json" ? rulesJson(opts.pack) : rulesText(opts.pack));
       setExit(EXIT_OK);
     });
 
   return program;
+}
+
+/** `--pack docker-runtime,cloudflare-edge` (repeatable); an unknown name is a usage error naming the packs. */
+function packOption(what: string): Option {
+  return new Option("--pack <packs>", `${what}, comma-separated (${PACK_IDS.join(", ")})`).argParser((value: string, previous: PackId[] | undefined) => {
+    try {
+      return [...(previous ?? []), ...parsePackList(value)];
+    } catch (e) {
+      if (e instanceof UnknownPackError) throw new InvalidArgumentError(e.message);
+      throw e;
+    }
+  });
 }
 
 function runCheck(paths: readonly string[], opts: CheckOptions, ctx: CliIO): number {
@@ -126,12 +145,12 @@ function runCheck(paths: readonly string[], opts: CheckOptions, ctx: CliIO): num
   const toFile = opts.output !== undefined && opts.output !== "-";
   const output = toFile ? resolveOutput(opts.output!, sources, ctx.cwd) : null;
   const lines = opts.format === "sarif";
-  const { report, lineMaps } = checkSources(sources, { cwd: ctx.cwd, rules: ctx.rules, lines });
+  const { report, lineMaps } = checkSources(sources, { cwd: ctx.cwd, rules: opts.pack ? rulesInPacks(ctx.rules, opts.pack) : ctx.rules, lines });
   const locate = opts.format === "sarif" ? locator(lineMaps) : undefined;
   const color = output === null && ctx.stdout.isTTY === true && colorAllowed(ctx.env);
-  const pieces = reportPieces(report, opts.format, { color, locate });
-  if (output === null) writeBatched(pieces, (chunk) => void ctx.stdout.write(chunk));
-  else writeReportFile(output, opts.output!, pieces);
+  const text = formatReport(report, opts.format, { color, locate });
+  if (output === null) ctx.stdout.write(text);
+  else writeReportFile(output, opts.output!, text);
   return failsAt(report.findings, opts.failOn) ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -145,49 +164,81 @@ export interface CheckSourcesOptions extends LoadOptions {
 /** A check over files: the report, and (when asked for) each file's line map. */
 export interface SourcesCheck {
   readonly report: Report;
-  /**
-   * By report path. A file read whole has its map computed before its text is let go; a streamed
-   * file's is computed on first use by reading the file again. Neither holds on to a parsed tree.
-   */
-  readonly lineMaps: ReadonlyMap<string, () => ReadonlyMap<string, number>>;
+  /** By report path (computed while the file's text is at hand). */
+  readonly lineMaps: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
 
 /**
- * Read and check the stacks one at a time, letting each parsed tree go before the next is read:
- * the peak memory is that of the largest stack (plus the findings), not of all of them.
+ * Read and check the stacks one at a time, letting each text and tree go before the next is
+ * read: the peak memory is that of the largest stack (plus the findings), not of all of them.
+ * The text is let go before the rules run (the line map, when asked for, is taken first).
  */
 export function checkSources(sources: readonly StackSource[], options: CheckSourcesOptions = {}): SourcesCheck {
-  const findings: Finding[] = [];
-  const lineMaps = new Map<string, () => ReadonlyMap<string, number>>();
+  let findings: Finding[] = [];
+  const lineMaps = new Map<string, ReadonlyMap<string, number>>();
   let resources = 0;
+  // App rules (collisions between stacks) keep only what they collect from each stack.
+  const run = new PolicyRun(options.rules ?? ALL_RULES);
   for (const source of sources) {
-    const input = readStackSource(source, options);
-    const result = checkLoaded(input, options.rules ?? ALL_RULES);
+    const { input, lines } = readForCheck(source, options);
+    if (lines) lineMaps.set(input.file, lines);
+    const result = guardNesting(source, () => checkLoaded(input, run));
     for (const f of result.findings) findings.push(f);
     resources += result.resources;
-    if (options.lines) {
-      const map = input.streamed ? null : input.lineMap();
-      lineMaps.set(input.file, map === null ? input.lineMap : () => map);
+  }
+  findings = run.finishInto(findings);
+  return { report: { findings, summary: summarize(findings, sources.length, resources) }, lineMaps };
+}
+
+/**
+ * The engine's input from a file (without its text), and its line map when asked for. The line
+ * finder recurses: on a file too deeply nested for it, lines are unknown (SARIF then says line 1)
+ * and the judgement is the same as in every other format.
+ */
+function readForCheck(source: StackSource, options: CheckSourcesOptions): { input: StackInput; lines: ReadonlyMap<string, number> | null } {
+  const loaded = readStackSource(source, options);
+  let lines: ReadonlyMap<string, number> | null = null;
+  if (options.lines) {
+    try {
+      lines = loaded.lines;
+    } catch (e) {
+      if (!isStackOverflow(e)) throw e;
+      lines = new Map();
     }
   }
-  return { report: { findings, summary: summarize(findings, sources.length, resources) }, lineMaps };
+  return { input: { stack: loaded.stack, file: loaded.file, json: loaded.json }, lines };
+}
+
+/**
+ * Run `fn` over a file; a stack overflow on a file nested absurdly deep (which JSON.parse takes,
+ * but recursive rules and the line finder do not) becomes an input error naming the file.
+ */
+function guardNesting<T>(source: { readonly file: string; readonly abs: string }, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isStackOverflow(e)) throw nestingError(source.file, source.abs) ?? e;
+    throw e;
+  }
 }
 
 /** Check stacks already in memory; an invalid suppression becomes an input error naming the file. */
 export function checkInputs(inputs: readonly LoadedStack[], rules: readonly Rule[] = ALL_RULES): Report {
-  const findings: Finding[] = [];
+  let findings: Finding[] = [];
   let resources = 0;
+  const run = new PolicyRun(rules);
   for (const input of inputs) {
-    const result = checkLoaded(input, rules);
+    const result = guardNesting({ file: input.file, abs: input.path }, () => checkLoaded(input, run));
     for (const f of result.findings) findings.push(f);
     resources += result.resources;
   }
+  findings = run.finishInto(findings);
   return { findings, summary: summarize(findings, inputs.length, resources) };
 }
 
-function checkLoaded(input: LoadedStack, rules: readonly Rule[]): ReturnType<typeof checkStack> {
+function checkLoaded(input: StackInput, run: PolicyRun): StackCheck {
   try {
-    return checkStack(input, rules);
+    return run.add(input);
   } catch (e) {
     if (e instanceof SuppressionError) throw new InputError(`${input.file}: invalid suppression: ${e.message}`);
     throw e;
@@ -221,43 +272,84 @@ function realOrParentReal(abs: string): string {
   }
 }
 
-/** Write the report to a file in batches (it never exists as one string). */
-function writeReportFile(abs: string, given: string, pieces: Pieces): void {
-  let fd: number | null = null;
+/** Write the report to a file, creating its directory; any failure is one `cannot write` line. */
+function writeReportFile(abs: string, given: string, text: string): void {
   try {
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fd = fs.openSync(abs, "w");
-    const out = fd;
-    writeBatched(pieces, (chunk) => void fs.writeSync(out, chunk));
+    makeDirectories(path.dirname(abs));
+    fs.writeFileSync(abs, text);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === undefined) throw e;
-    const why = code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : code;
-    throw new InputError(`--output ${given}: cannot write (${why})`);
-  } finally {
-    if (fd !== null) fs.closeSync(fd);
+    throw new InputError(`cannot write ${given}: ${WRITE_ERRORS[code] ?? code}`);
   }
 }
 
-/** Lines of resources per file (for SARIF), computed when the report asks for them. */
-function locator(lineMaps: ReadonlyMap<string, () => ReadonlyMap<string, number>>): (file: string, address: string) => number | undefined {
+const WRITE_ERRORS: Readonly<Record<string, string>> = {
+  EISDIR: "it is a directory",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOENT: "no such file or directory, and it cannot be created there",
+  ENOTDIR: "a component of the path is not a directory",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  ELOOP: "too many symbolic links",
+  ENAMETOOLONG: "file name too long",
+};
+
+/**
+ * `mkdir -p`, one level at a time. `fs.mkdirSync(…, { recursive: true })` never returns for some
+ * paths it cannot create (under /proc it spins at full CPU), so the missing levels are found by
+ * walking up to a directory that exists and created downwards, each failure an error.
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; ; d = path.dirname(d)) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT" || path.dirname(d) === d) throw e;
+    }
+    if (stat) {
+      if (!stat.isDirectory()) throw Object.assign(new Error(`${d} is not a directory`), { code: "ENOTDIR" });
+      break;
+    }
+    missing.push(d);
+  }
+  for (const d of missing.reverse()) {
+    try {
+      fs.mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+  }
+}
+
+/** Lines of resources per file (for SARIF). */
+function locator(lineMaps: ReadonlyMap<string, ReadonlyMap<string, number>>): (file: string, address: string) => number | undefined {
   return (file, address) => {
-    const lines = lineMaps.get(file)?.();
+    const lines = lineMaps.get(file);
     return lines ? lineOf(lines, address) : undefined;
   };
 }
 
-export function rulesJson(): string {
-  const list = CATALOG.map((m) => ({ id: m.id, severity: m.severity, title: m.title, anchor: m.anchor, fix: m.fix }));
+/** The catalog entries of the given packs (every pack when none is given), in catalog order. */
+function catalogOf(packs?: readonly PackId[]) {
+  return packs ? PACKS.filter((p) => packs.includes(p.id)).flatMap((p) => p.rules).sort((a, b) => CATALOG.indexOf(a) - CATALOG.indexOf(b)) : CATALOG;
+}
+
+export function rulesJson(packs?: readonly PackId[]): string {
+  const list = catalogOf(packs).map((m) => ({ id: m.id, pack: m.pack, severity: m.severity, title: m.title, anchor: m.anchor, fix: m.fix }));
   return JSON.stringify(list, null, 2) + "\n";
 }
 
-export function rulesText(): string {
-  const header = { id: "ID", severity: "SEVERITY", title: "TITLE", anchor: "ANCHOR" };
-  const rows = [header, ...CATALOG];
-  const w = (k: "id" | "severity" | "title") => Math.max(...rows.map((r) => r[k].length));
-  const [wi, ws, wt] = [w("id"), w("severity"), w("title")];
-  return rows.map((r) => `${r.id.padEnd(wi)}  ${r.severity.padEnd(ws)}  ${r.title.padEnd(wt)}  ${r.anchor}`.trimEnd()).join("\n") + "\n";
+export function rulesText(packs?: readonly PackId[]): string {
+  const header = { id: "ID", pack: "PACK", severity: "SEVERITY", title: "TITLE", anchor: "ANCHOR" };
+  const rows = [header, ...catalogOf(packs)];
+  const w = (k: "id" | "pack" | "severity" | "title") => Math.max(...rows.map((r) => r[k].length));
+  const [wi, wp, ws, wt] = [w("id"), w("pack"), w("severity"), w("title")];
+  return rows.map((r) => `${r.id.padEnd(wi)}  ${r.pack.padEnd(wp)}  ${r.severity.padEnd(ws)}  ${r.title.padEnd(wt)}  ${r.anchor}`.trimEnd()).join("\n") + "\n";
 }
 
 function oneLine(s: string): string {

@@ -1,12 +1,13 @@
 /**
  * The policy engine: index each stack once, run every rule as a pure function, attach stack,
- * file, construct path and suppressions to each result.
+ * file, construct path and suppressions to each result. App rules (collisions between stacks that
+ * share a Docker host or a zone) see every stack of a run: `checkStacks` and `PolicyRun`.
  */
 import { ruleMeta } from "./catalog";
 import { ALL_RULES } from "./rules";
 import { buildStackIndex } from "./stack-index";
 import { collectSuppressions } from "./suppressions";
-import type { Finding, Rule, Severity, StackIndex } from "./types";
+import type { AppRule, Finding, ResourceRule, Rule, RuleResult, Severity, StackFacts, StackIndex, StackRule } from "./types";
 
 export interface StackInput {
   /** Stack name (the cdktf stack, or the file's base name for plain Terraform JSON). */
@@ -47,54 +48,124 @@ export function severityRank(s: Severity): number {
   return SEVERITY_ORDER[s];
 }
 
-/** Run every rule over one stack. */
-export function checkStack(input: StackInput, rules: readonly Rule[] = ALL_RULES): { findings: Finding[]; resources: number } {
-  const index: StackIndex = buildStackIndex(input.stack, input.file, input.json);
-  const suppressions = collectSuppressions(input.json, index);
-  const findings: Finding[] = [];
-  const emit = (ruleId: string, defaultSeverity: Severity, address: string, message: string, severity: Severity | undefined) => {
-    const reason = suppressions.get(address)?.get(ruleId) ?? null;
-    findings.push({
-      ruleId,
-      severity: severity ?? defaultSeverity,
-      stack: input.stack,
-      address,
-      constructPath: index.byAddress(address)?.constructPath ?? null,
-      file: input.file,
-      message: flat(message),
-      suppressed: reason !== null,
-      suppressionReason: reason,
-    });
-  };
+export interface StackCheck {
+  findings: Finding[];
+  /** Resources (not data sources) of the stack. */
+  resources: number;
+}
 
-  // Group resource rules by type so each resource is visited once per applicable rule.
-  const byType = new Map<string, Rule[]>();
-  for (const rule of rules) {
-    if (rule.kind !== "resource") continue;
-    for (const t of rule.types) {
-      let list = byType.get(t);
-      if (!list) byType.set(t, (list = []));
-      list.push(rule);
-    }
-  }
-  // Resource by resource, every rule of its type in turn: a body is read by all its rules while it
-  // is in the CPU cache (rule by rule, each rule walked every body again; measured slower).
-  for (const [type, typeRules] of byType) {
-    const resources = index.byType(type);
-    for (const res of resources) {
-      for (const rule of typeRules) {
-        if (rule.kind !== "resource") continue;
-        for (const r of rule.check(res, index)) emit(rule.meta.id, rule.meta.severity, r.address, r.message, r.severity);
+/** What a run keeps of a stack for the app rules: its facts are kept by each rule. */
+interface StackContext {
+  readonly stack: string;
+  readonly file: string;
+  readonly suppressions: ReadonlyMap<string, ReadonlyMap<string, string>>;
+}
+
+const contextKey = (stack: string, file: string) => `${stack}\u0000${file}`;
+
+/**
+ * One check over several stacks. `add` judges a stack with the resource and stack rules at once
+ * (its findings come back right away, so the caller can let the stack's tree go) and lets each
+ * app rule collect what it needs; `finish` runs the app rules over everything added.
+ */
+export class PolicyRun {
+  private readonly resourceRules = new Map<string, ResourceRule[]>();
+  private readonly stackRules: StackRule[] = [];
+  private readonly appRules: Array<{ rule: AppRule; facts: StackFacts<unknown>[] }> = [];
+  private readonly contexts = new Map<string, StackContext>();
+  private finished = false;
+
+  constructor(rules: readonly Rule[] = ALL_RULES) {
+    // Resource rules by type, so each resource is visited once per applicable rule.
+    for (const rule of rules) {
+      if (rule.kind === "resource") {
+        for (const t of rule.types) {
+          let list = this.resourceRules.get(t);
+          if (!list) this.resourceRules.set(t, (list = []));
+          list.push(rule);
+        }
+      } else if (rule.kind === "stack") {
+        this.stackRules.push(rule);
+      } else {
+        this.appRules.push({ rule, facts: [] });
       }
     }
   }
-  for (const rule of rules) {
-    if (rule.kind !== "stack") continue;
-    for (const r of rule.check(index)) emit(rule.meta.id, rule.meta.severity, r.address, r.message, r.severity);
+
+  /** Judge one stack with the resource and stack rules; the app rules collect their facts. */
+  add(input: StackInput): StackCheck {
+    if (this.finished) throw new Error("PolicyRun.add after finish");
+    const index: StackIndex = buildStackIndex(input.stack, input.file, input.json);
+    const suppressions = collectSuppressions(input.json, index);
+    const findings: Finding[] = [];
+    const emit = (ruleId: string, defaultSeverity: Severity, r: RuleResult) => {
+      findings.push(finding(ruleId, r.severity ?? defaultSeverity, input.stack, input.file, r.address, index.byAddress(r.address)?.constructPath ?? null, r.message, suppressions));
+    };
+    // Resource by resource, every rule of its type in turn: a body is read by all its rules while it
+    // is in the CPU cache (rule by rule, each rule walked every body again; measured slower).
+    for (const [type, typeRules] of this.resourceRules) {
+      const resources = index.byType(type);
+      for (const res of resources) {
+        for (const rule of typeRules) {
+          for (const r of rule.check(res, index)) emit(rule.meta.id, rule.meta.severity, r);
+        }
+      }
+    }
+    for (const rule of this.stackRules) {
+      for (const r of rule.check(index)) emit(rule.meta.id, rule.meta.severity, r);
+    }
+    for (const app of this.appRules) app.facts.push({ stack: input.stack, file: input.file, facts: app.rule.collect(index) });
+    if (this.appRules.length > 0) this.contexts.set(contextKey(input.stack, input.file), { stack: input.stack, file: input.file, suppressions });
+    findings.sort(compareFindings);
+    const resources = index.resources.filter((r) => r.mode === "resource").length;
+    return { findings, resources };
   }
-  findings.sort(compareFindings);
-  const resources = index.resources.filter((r) => r.mode === "resource").length;
-  return { findings, resources };
+
+  /** The app rules' findings over every stack added, sorted (compareFindings). Call once. */
+  finish(): Finding[] {
+    if (this.finished) throw new Error("PolicyRun.finish called twice");
+    this.finished = true;
+    const out: Finding[] = [];
+    for (const { rule, facts } of this.appRules) {
+      for (const r of rule.check(facts)) {
+        const ctx = this.contexts.get(contextKey(r.stack, r.file));
+        if (!ctx) throw new Error(`${rule.meta.id} reported stack ${JSON.stringify(r.stack)} (${r.file}), which was not checked`);
+        out.push(finding(rule.meta.id, r.severity ?? rule.meta.severity, ctx.stack, ctx.file, r.address, r.constructPath ?? null, r.message, ctx.suppressions));
+      }
+      facts.length = 0;
+    }
+    this.contexts.clear();
+    return out.sort(compareFindings);
+  }
+
+  /**
+   * `findings` (stack by stack, in the order the stacks were added, as `add` returned them) with
+   * the app rules' findings merged in at their stacks' places.
+   */
+  finishInto(findings: Finding[]): Finding[] {
+    const order = new Map<string, number>();
+    for (const key of this.contexts.keys()) order.set(key, order.size);
+    const app = this.finish();
+    if (app.length === 0) return findings;
+    const rank = (f: Finding) => order.get(contextKey(f.stack, f.file)) ?? order.size;
+    // Already sorted runs plus a few insertions: the (stable) sort is close to linear.
+    return findings.concat(app).sort((a, b) => rank(a) - rank(b) || compareFindings(a, b));
+  }
+}
+
+function finding(
+  ruleId: string, severity: Severity, stack: string, file: string, address: string, constructPath: string | null, message: string,
+  suppressions: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): Finding {
+  const reason = suppressions.get(address)?.get(ruleId) ?? null;
+  return { ruleId, severity, stack, address, constructPath, file, message: flat(message), suppressed: reason !== null, suppressionReason: reason };
+}
+
+/** Run every rule over one stack (app rules included: duplicates within the stack count). */
+export function checkStack(input: StackInput, rules: readonly Rule[] = ALL_RULES): StackCheck {
+  const run = new PolicyRun(rules);
+  const result = run.add(input);
+  return { findings: run.finishInto(result.findings), resources: result.resources };
 }
 
 function cmp(a: string, b: string): number {
@@ -121,13 +192,15 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 /** Check several stacks and summarize. */
 export function checkStacks(inputs: readonly StackInput[], rules: readonly Rule[] = ALL_RULES): Report {
-  const findings: Finding[] = [];
+  const run = new PolicyRun(rules);
+  let findings: Finding[] = [];
   let resources = 0;
   for (const input of inputs) {
-    const r = checkStack(input, rules);
-    findings.push(...r.findings);
+    const r = run.add(input);
+    for (const f of r.findings) findings.push(f);
     resources += r.resources;
   }
+  findings = run.finishInto(findings);
   return { findings, summary: summarize(findings, inputs.length, resources) };
 }
 

@@ -15,79 +15,63 @@
  * Stack name: a `cdk.tf.json` is named after its directory (`cdktf.out/stacks/koha/cdk.tf.json` →
  * `koha`); any other file after its base name without `.tf.json`/`.json` (`network.tf.json` →
  * `network`). The same file reached twice (as a file and through its directory) is read once.
+ *
+ * A file is read whole and parsed by `JSON.parse` (jsonc-parser only locates syntax errors and
+ * finds SARIF lines). Input that is no configuration at all (binary data, another encoding than
+ * UTF-8, nesting far deeper than any configuration) is named as such, and no message carries a
+ * raw control character from the input.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isUtf8 } from "node:buffer";
 import { performance } from "node:perf_hooks";
-import { parse as parseTolerant, type ParseError } from "jsonc-parser";
+import { parse as parseTolerant, visit, type ParseError } from "jsonc-parser";
 import type { StackInput } from "./engine";
-import { collectSourceLines, readJsonFileStreaming, StreamFallback } from "./stream-json";
+import { printable } from "./report/printable";
 
-/** A problem with the input (path, file content, suppression): exit code 2, never a finding. */
+/**
+ * A problem with the input (path, file content, suppression): exit code 2, never a finding.
+ * The message never carries raw control characters (they are escaped): it quotes file names and
+ * bytes of the input, and is printed to a terminal.
+ */
 export class InputError extends Error {
   constructor(message: string) {
-    super(message);
+    super(printable(message));
     this.name = "InputError";
   }
 }
 
-/**
- * A stack as read from disk: the engine's input plus where it came from.
- *
- * Treat `json` as read-only: for very large files (`INTERN_MIN_BYTES` in policy/stream-json.ts)
- * equal nested blocks of different resources are one shared object.
- */
+/** A stack as read from disk: the engine's input plus where it came from. */
 export interface LoadedStack extends StackInput {
   /** Absolute, symlink-resolved path of the file. */
   readonly path: string;
-  /**
-   * The file's text (without a leading BOM). Kept in memory for files read whole; a streamed file
-   * (see `LoadOptions.streamThreshold`) is not kept, and reading this reads the file again each
-   * time: use `lines` for line numbers.
-   */
+  /** The file's text (without a leading BOM). */
   readonly text: string;
-  /**
-   * `sourceLines` of the text (for SARIF regions), computed on first use: from the kept text, or
-   * for a streamed file by reading it again in chunks (empty when the file changed since).
-   */
+  /** `sourceLines` of the text (for SARIF regions), computed on first use. */
   readonly lines: ReadonlyMap<string, number>;
-  /**
-   * The same as a function that holds on to the file's name (and, for a file read whole, its
-   * text) but not to the parsed tree: for line numbers needed after the tree is released.
-   */
-  readonly lineMap: () => ReadonlyMap<string, number>;
-  /** Whether the file went through the streaming reader. */
-  readonly streamed: boolean;
 }
 
-/** Time spent loading, summed over files (for benchmarks). */
+/** Time spent loading, summed over files (for the benchmark). */
 export interface LoadTimings {
-  /** Reading bytes from disk (for files read whole, with their UTF-8 decoding). */
+  /** Reading the file and decoding it as UTF-8. */
   readMs: number;
-  /** Everything else: parsing, validating, and for streamed files decoding. */
+  /** Parsing and validating. */
   parseMs: number;
 }
 
 export interface LoadOptions {
   /** Directory that `file` fields are made relative to. @default process.cwd() */
   readonly cwd?: string;
-  /**
-   * Files of at least this many bytes go through the streaming reader (policy/stream-json.ts),
-   * which never holds the whole text: peak memory is the tree plus one chunk instead of the
-   * tree plus the text. @default STREAM_THRESHOLD_BYTES
-   */
-  readonly streamThreshold?: number;
   /** When given, read and parse times are added to it. */
   readonly timings?: LoadTimings;
 }
 
 /**
- * From this size on, a file is streamed. Measured on generated stacks (fresh process, load + every
- * rule): below about 1.5 MB one `JSON.parse` of the whole text loads a few ms faster and the text
- * costs little memory; from 1.6 MB on the streaming reader is faster (reading a big file into one
- * string is slow) and its peak memory is far lower.
+ * A Terraform JSON configuration is a handful of levels deep (cdktf output: about ten). A file
+ * nested far deeper is not one, and would exhaust the call stack of the rules that walk values.
+ * Checked only when a stack overflows (see `nestingError`), so valid files never pay for it.
  */
-export const STREAM_THRESHOLD_BYTES = 2 * 1024 * 1024;
+export const MAX_NESTING = 1000;
 
 /** Top-level keys of a Terraform JSON configuration; a file must have at least one. */
 export const TERRAFORM_TOP_LEVEL_KEYS: readonly string[] = [
@@ -241,56 +225,19 @@ export function stackName(file: string): string {
 /** Read and validate one stack file (InputError for anything wrong with it). */
 export function readStackSource(source: StackSource, options: LoadOptions = {}): LoadedStack {
   const { file, path: real } = source;
-  const stack = stackName(source.abs);
-  const threshold = options.streamThreshold ?? STREAM_THRESHOLD_BYTES;
-  const timings = options.timings;
-  if (fileSize(source.abs) >= threshold) {
-    const t0 = performance.now();
-    const streamed = readStreaming(source.abs, file);
-    if (streamed !== null) {
-      const json = checkTerraformJson(streamed.value, file);
-      if (timings) {
-        timings.readMs += streamed.readMs;
-        timings.parseMs += performance.now() - t0 - streamed.readMs;
-      }
-      const abs = source.abs;
-      // Only this closure is kept by the line map, never the parsed tree.
-      const lineMap = streamed.lineMap;
-      return {
-        stack, file, json, path: real, streamed: true, lineMap,
-        get text() { return readText(abs, file); },
-        get lines() { return lineMap(); },
-      };
-    }
-    // A syntax problem (or a shape the reader does not take): the whole text gives the message.
-  }
   const t0 = performance.now();
   const text = readText(source.abs, file);
   const t1 = performance.now();
-  const json = parseTerraformJson(text, file);
-  if (timings) {
-    timings.readMs += t1 - t0;
-    timings.parseMs += performance.now() - t1;
+  const json = parseTerraformJson(text, file, source.abs);
+  if (options.timings) {
+    options.timings.readMs += t1 - t0;
+    options.timings.parseMs += performance.now() - t1;
   }
   let lines: ReadonlyMap<string, number> | null = null;
-  const lineMap = () => (lines ??= sourceLines(text));
   return {
-    stack, file, json, path: real, text, streamed: false, lineMap,
-    get lines() { return lineMap(); },
+    stack: stackName(source.abs), file, json, path: real, text,
+    get lines() { return (lines ??= sourceLines(text)); },
   };
-}
-
-function fileSize(abs: string): number {
-  try {
-    return fs.statSync(abs).size;
-  } catch {
-    return 0; // reading it reports the problem
-  }
-}
-
-function cannotRead(file: string, e: unknown): InputError {
-  const code = (e as NodeJS.ErrnoException).code;
-  return new InputError(`${file}: cannot read (${code === "EACCES" ? "permission denied" : code ?? (e as Error).message})`);
 }
 
 /** The file's text without a leading BOM. */
@@ -299,32 +246,97 @@ function readText(abs: string, file: string): string {
   try {
     text = fs.readFileSync(abs, "utf8");
   } catch (e) {
-    throw cannotRead(file, e);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ERR_STRING_TOO_LONG" || code === "ERR_FS_FILE_TOO_LARGE") {
+      throw new InputError(`${file}: too large to read (${(fileSize(abs) / 1e6).toFixed(0)} MB)`);
+    }
+    const why = code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : code ?? (e as Error).message;
+    throw new InputError(`${file}: cannot read (${why})`);
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** The streaming reader's result, or null when the whole text must be read instead. */
-function readStreaming(abs: string, file: string): ReturnType<typeof readJsonFileStreaming> | null {
+function fileSize(abs: string): number {
   try {
-    return readJsonFileStreaming(abs);
-  } catch (e) {
-    if (e instanceof StreamFallback) return null;
-    if (e instanceof Error && "code" in e) throw cannotRead(file, e);
-    throw e;
+    return fs.statSync(abs).size;
+  } catch {
+    return 0;
   }
 }
 
-/** Parse and check that the text is a Terraform JSON configuration. */
-export function parseTerraformJson(text: string, file: string): Record<string, unknown> {
+/**
+ * Parse and check that the text is a Terraform JSON configuration. `abs` (the file) lets an
+ * unparsable text be told apart as binary data or another encoding than UTF-8.
+ */
+export function parseTerraformJson(text: string, file: string, abs?: string): Record<string, unknown> {
   if (text.trim() === "") throw new InputError(`${file}: empty file`);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${file}: ${describeJsonError(text, e)}`);
+    throw new InputError(`${file}: ${notTextProblem(text, abs) ?? describeJsonError(text, e)}`);
   }
   return checkTerraformJson(value, file);
+}
+
+/**
+ * Why an unparsable text is not text at all, or null. A NUL byte is never valid in JSON, and
+ * text files hold none; replacement characters from decoding mean bytes that are not UTF-8
+ * (confirmed on the bytes, as the file may hold U+FFFD itself).
+ */
+function notTextProblem(text: string, abs: string | undefined): string | null {
+  if (text.includes("\u0000")) return "not a text file (binary data)";
+  if (abs !== undefined && text.includes("\ufffd")) {
+    try {
+      if (!isUtf8(fs.readFileSync(abs))) return "not a text file (binary data, or text in another encoding than UTF-8)";
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** True for the RangeError of an exhausted call stack. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+/**
+ * After a stack overflow while judging a file (`abs`, shown as `file`): the InputError to report
+ * when the file is nested deeper than MAX_NESTING, else null (then the overflow is an internal
+ * error). Reads the file again: this is the error path only.
+ */
+export function nestingError(file: string, abs: string): InputError | null {
+  let text: string;
+  try {
+    text = readText(abs, file);
+  } catch {
+    return null;
+  }
+  return nestingDepth(text, MAX_NESTING) > MAX_NESTING
+    ? new InputError(`${file}: nested deeper than ${MAX_NESTING} levels; not a Terraform configuration`)
+    : null;
+}
+
+/** Deepest nesting of objects and arrays in a JSON text (counting stops past `limit`). */
+export function nestingDepth(text: string, limit = Infinity): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return max;
 }
 
 /** Check that a parsed value is a Terraform JSON configuration. */
@@ -392,14 +404,55 @@ export function lineColumn(text: string, offset: number): { line: number; column
 /**
  * 1-based line of each addressable block in a Terraform JSON text: `docker_container.app`,
  * `data.cloudflare_zone.z`, `var.x`, `provider.github`, `output.x`, `local.x`, `module.x`,
- * `terraform`, `terraform.backend`. The first occurrence wins.
+ * `terraform`, `terraform.backend`. The first occurrence wins. Lines end at LF, CR or CRLF.
  */
 export function sourceLines(text: string): ReadonlyMap<string, number> {
   const lines = new Map<string, number>();
-  collectSourceLines(text, (address, line) => {
-    if (!lines.has(address)) lines.set(address, line);
-  });
+  let depth = 0;
+  const enter = () => void depth++;
+  const leave = () => void depth--;
+  visit(
+    text,
+    {
+      onObjectBegin: enter,
+      onObjectEnd: leave,
+      onArrayBegin: enter,
+      onArrayEnd: leave,
+      onObjectProperty(property, _offset, _length, startLine, _startCharacter, pathSupplier) {
+        if (depth > MAX_ADDRESS_DEPTH) return;
+        const keys = pathSupplier().filter((k): k is string => typeof k === "string");
+        const address = addressOf(keys, property);
+        if (address !== null && !lines.has(address)) lines.set(address, startLine + 1);
+      },
+    },
+    { disallowComments: true },
+  );
   return lines;
+}
+
+/** Addresses live at most 3 object levels deep, plus up to 2 array levels (block arrays). */
+const MAX_ADDRESS_DEPTH = 5;
+
+/** The address a property names, given the string keys of the objects enclosing it. */
+function addressOf(keys: readonly string[], property: string): string | null {
+  const [top, second] = keys;
+  if (keys.length === 0) return property === "terraform" ? "terraform" : null;
+  if (keys.length === 1) {
+    switch (top) {
+      case "variable": return `var.${property}`;
+      case "provider": return `provider.${property}`;
+      case "output": return `output.${property}`;
+      case "locals": return `local.${property}`;
+      case "module": return `module.${property}`;
+      case "terraform": return property === "backend" || property === "cloud" ? "terraform.backend" : null;
+      default: return null;
+    }
+  }
+  if (keys.length === 2) {
+    if (top === "resource") return `${second}.${property}`;
+    if (top === "data") return `data.${second}.${property}`;
+  }
+  return null;
 }
 
 /** Line of an address, falling back to its enclosing block (`provider.github.alias` → `provider.github`). */

@@ -2,24 +2,48 @@
  * Types shared by the policy engine, its rules and its reports.
  *
  * Rules are pure functions: a resource rule sees one resource plus a read-only index of its stack;
- * a stack rule sees only the index. Neither touches the file system or mutates its input.
+ * a stack rule sees only the index; an app rule sees every stack of a run (what it collected from
+ * each). None touches the file system or mutates its input.
  */
 
 export type Severity = "error" | "warning" | "info";
 
 export type RuleDomain = "DOCKER" | "NET" | "GH" | "CF" | "SECRET" | "STATE";
 
-/** Static description of a rule: a public contract (ids never change meaning). */
-export interface RuleMeta {
-  readonly id: string;
-  /** The rule's headline severity from the catalog; individual findings may be lower. */
-  readonly severity: Severity;
-  readonly domain: RuleDomain;
+/** A rule pack: rules that are run (or left out) together (`bulwark check --pack`). */
+export type PackId = "docker-runtime" | "github-governance" | "cloudflare-edge" | "secrets-state";
+
+/** A public document a rule comes from, that a user can open. */
+export interface RuleReference {
+  /** `CIS Docker Benchmark 1.6 §5.5`, `OpenSSF Scorecard Branch-Protection`. */
   readonly title: string;
-  /** Benchmark or source the rule comes from (CIS Docker 5.5, seed 000 §3.2, …). */
-  readonly anchor: string;
+  /** Where to read it, when it has a public address. */
+  readonly url?: string;
+}
+
+/**
+ * What a rule file declares about its rule, in one object with its check (policy/rule.ts): a
+ * public contract (ids never change meaning).
+ */
+export interface RuleSpec {
+  readonly id: string;
+  /** The rule's headline severity; individual findings may be lower. */
+  readonly severity: Severity;
+  readonly pack: PackId;
+  readonly title: string;
+  /** What the rule checks, in a sentence or two (docs/rules.md, SARIF full description). */
+  readonly description: string;
   /** How to fix a finding of this rule, for people (reports, SARIF help). */
   readonly fix: string;
+  /** Public standards and documentation the rule comes from; at least one. */
+  readonly references: readonly RuleReference[];
+}
+
+/** Static description of a rule, derived from its declaration. */
+export interface RuleMeta extends RuleSpec {
+  readonly domain: RuleDomain;
+  /** The references' titles in one line (`CIS Docker Benchmark 1.6 §5.5; OWASP …`), for reports. */
+  readonly anchor: string;
 }
 
 /** What a rule returns; the engine adds stack, file, construct path and suppression. */
@@ -130,4 +154,32 @@ export interface StackRule {
   check(index: StackIndex): readonly RuleResult[];
 }
 
-export type Rule = ResourceRule | StackRule;
+/** What one stack contributed to an app rule. */
+export interface StackFacts<F> {
+  readonly stack: string;
+  readonly file: string;
+  readonly facts: F;
+}
+
+/** An app rule's result: it names the stack (and file) of the resource it points at. */
+export interface AppRuleResult extends RuleResult {
+  readonly stack: string;
+  readonly file: string;
+  /** The construct path of the resource, as the rule saw it while collecting. @default null */
+  readonly constructPath?: string | null;
+}
+
+/**
+ * A rule over every stack of a run (several stacks often share one Docker host or one zone).
+ * `collect` reads what the rule needs while a stack's index is alive (keep it small: the stack's
+ * tree is let go after); `check` runs once over what every stack contributed, in input order, also
+ * when there is one stack.
+ */
+export interface AppRule<F = unknown> {
+  readonly kind: "app";
+  readonly meta: RuleMeta;
+  collect(index: StackIndex): F;
+  check(stacks: readonly StackFacts<F>[]): readonly AppRuleResult[];
+}
+
+export type Rule = ResourceRule | StackRule | AppRule;

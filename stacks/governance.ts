@@ -13,17 +13,27 @@ import type { DeploymentConfig } from "../config/schema";
 import { applyBackend } from "../constructs/core/backend";
 import { RepositoryGovernance, logicalNameFor } from "../constructs/github/repository-governance";
 
+/** The governance stack runs no containers: no name under `images:` is valid for it. */
+export const GOVERNANCE_SERVICES = [] as const;
+
 export interface GovernanceStackProps {
+  /** The deployment configuration; its `github` section must be present. */
   readonly config: DeploymentConfig;
 }
 
 export class GovernanceStack extends TerraformStack {
+  /** Services this stack builds (none: valid names under `images:`). */
+  static readonly services: readonly string[] = GOVERNANCE_SERVICES;
+
   /** One per configured repository, in configuration order (main.ts prints their Scorecard tiers). */
   readonly governance: RepositoryGovernance[];
 
   constructor(scope: Construct, id: string, props: GovernanceStackProps) {
     super(scope, id);
     const { github, backend } = props.config;
+    if (github === undefined) {
+      throw new Error(`GovernanceStack ${id}: props.config.github is missing. Fix: add a github section (owner and repositories) to the deployment configuration`);
+    }
 
     new GithubProvider(this, "github", { owner: github.owner });
     applyBackend(this, backend, id);

@@ -6,7 +6,7 @@
  */
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { DeploymentConfig } from "../config/schema";
+import type { DeploymentConfig, KohaDeploymentConfig } from "../config/schema";
 import { Secret } from "../constructs/core/secret";
 import { HardenedContainer } from "../constructs/docker/hardened-container";
 import { NetworkTopology } from "../constructs/docker/network-topology";
@@ -21,14 +21,35 @@ import {
   KOHA_STAFF_PORT,
   MEMCACHED_PORT,
 } from "../constructs/profiles";
-import { addKohaEdge, type KohaEdge } from "../constructs/cloudflare/koha-edge";
+import { addKohaEdge, type KohaEdge } from "./koha-edge";
 import { dockerStackBase, pinnedImage } from "./common";
 
+/**
+ * The services the koha stack builds: the names `images:` may pin for it (the loader checks
+ * pins against this list; a test checks it against the synthesized containers).
+ */
+export const KOHA_SERVICES = ["mariadb", "rabbitmq", "elasticsearch", "memcached", "koha", "cloudflared"] as const;
+export type KohaService = (typeof KOHA_SERVICES)[number];
+
 export interface KohaStackProps {
+  /** The deployment configuration; its `koha` and `cloudflare` sections must be present. */
   readonly config: DeploymentConfig;
 }
 
+/** The configuration narrowed to what the koha stack needs, or a construct error naming the fix. */
+function kohaConfig(where: string, config: DeploymentConfig): KohaDeploymentConfig {
+  for (const section of ["koha", "cloudflare"] as const) {
+    if (config[section] === undefined) {
+      throw new Error(`KohaStack ${where}: props.config.${section} is missing. Fix: add a ${section} section to the deployment configuration (koha needs cloudflare for its tunnel and Access)`);
+    }
+  }
+  return config as KohaDeploymentConfig;
+}
+
 export class KohaStack extends TerraformStack {
+  /** Services this stack builds (valid names under `images:`). */
+  static readonly services: readonly KohaService[] = KOHA_SERVICES;
+
   readonly topology: NetworkTopology;
   readonly koha: HardenedContainer;
   readonly mariadb: HardenedContainer;
@@ -40,7 +61,8 @@ export class KohaStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: KohaStackProps) {
     super(scope, id);
-    const { config } = props;
+    const config = kohaConfig(id, props.config);
+    const pin = (service: KohaService) => pinnedImage(config, service);
     dockerStackBase(this, id, config);
     this.topology = new NetworkTopology(this, "network", { prefix: "koha" });
     const back = [this.topology.back];
@@ -49,7 +71,7 @@ export class KohaStack extends TerraformStack {
     const dbPassword = Secret.fromVariable(this, "koha_db_password", "MariaDB password of the Koha user (DB_PASS)");
     this.mariadb = new HardenedContainer(this, "mariadb", {
       service: mariadbProfile({
-        image: pinnedImage(config, "mariadb"),
+        image: pin("mariadb"),
         serverId: config.koha.mariadb.serverId,
         binlogExpireSeconds: config.koha.mariadb.binlogExpireSeconds,
         rootPassword: Secret.fromVariable(this, "koha_db_root_password", "MariaDB root password (DB_ROOT_PASS)"),
@@ -64,7 +86,7 @@ export class KohaStack extends TerraformStack {
     const mqPassword = Secret.fromVariable(this, "koha_mq_password", "RabbitMQ password of the Koha user");
     this.rabbitmq = new HardenedContainer(this, "rabbitmq", {
       service: rabbitmqProfile({
-        image: pinnedImage(config, "rabbitmq"),
+        image: pin("rabbitmq"),
         user: "koha",
         password: mqPassword,
         erlangCookie: Secret.fromVariable(this, "koha_mq_erlang_cookie", "Erlang distribution cookie of RabbitMQ"),
@@ -76,7 +98,7 @@ export class KohaStack extends TerraformStack {
 
     this.elasticsearch = new HardenedContainer(this, "elasticsearch", {
       service: elasticsearchProfile({
-        image: pinnedImage(config, "elasticsearch"),
+        image: pin("elasticsearch"),
         password: Secret.fromVariable(this, "koha_es_password", "Password of the Elasticsearch `elastic` user"),
       }),
       networks: back,
@@ -84,7 +106,7 @@ export class KohaStack extends TerraformStack {
     });
 
     this.memcached = new HardenedContainer(this, "memcached", {
-      service: memcachedProfile({ image: pinnedImage(config, "memcached") }),
+      service: memcachedProfile({ image: pin("memcached") }),
       networks: back,
       owner,
     });
@@ -92,7 +114,7 @@ export class KohaStack extends TerraformStack {
     const kohaImage = config.koha.image;
     this.koha = new HardenedContainer(this, "koha", {
       service: kohaProfile({
-        image: { repository: kohaImage.repository, tag: kohaImage.tag, digest: kohaImage.digest, ...pinnedImage(config, "koha") },
+        image: { repository: kohaImage.repository, tag: kohaImage.tag, digest: kohaImage.digest, ...pin("koha") },
         instance: config.koha.instance,
         database: { host: this.mariadb.hostname, name: `koha_${config.koha.instance.replace(/-/g, "_")}`, user: "koha", password: dbPassword },
         messageBroker: { host: this.rabbitmq.hostname, user: "koha", password: mqPassword },

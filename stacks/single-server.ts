@@ -8,7 +8,7 @@
  */
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { DeploymentConfig } from "../config/schema";
+import type { DeploymentConfig, SingleServerDeploymentConfig } from "../config/schema";
 import { Secret } from "../constructs/core/secret";
 import { HardenedContainer } from "../constructs/docker/hardened-container";
 import { NetworkTopology } from "../constructs/docker/network-topology";
@@ -16,11 +16,22 @@ import { postgresProfile, webAppProfile, POSTGRES_PORT } from "../constructs/pro
 import type { SecretRef } from "../constructs/service/spec";
 import { dockerStackBase, pinnedImage } from "./common";
 
+/**
+ * The services the single-server stack builds: the names `images:` may pin for it (the loader
+ * checks pins against this list; a test checks it against the synthesized containers).
+ */
+export const SINGLE_SERVER_SERVICES = ["db", "api", "bot"] as const;
+export type SingleServerService = (typeof SINGLE_SERVER_SERVICES)[number];
+
 export interface SingleServerStackProps {
+  /** The deployment configuration; its `singleServer` section must be present. */
   readonly config: DeploymentConfig;
 }
 
 export class SingleServerStack extends TerraformStack {
+  /** Services this stack builds (valid names under `images:`). */
+  static readonly services: readonly SingleServerService[] = SINGLE_SERVER_SERVICES;
+
   readonly topology: NetworkTopology;
   readonly db: HardenedContainer;
   readonly api: HardenedContainer;
@@ -28,14 +39,18 @@ export class SingleServerStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: SingleServerStackProps) {
     super(scope, id);
-    const { config } = props;
+    if (props.config.singleServer === undefined) {
+      throw new Error(`SingleServerStack ${id}: props.config.singleServer is missing. Fix: add a singleServer section to the deployment configuration`);
+    }
+    const config = props.config as SingleServerDeploymentConfig;
+    const pin = (service: SingleServerService) => pinnedImage(config, service);
     dockerStackBase(this, id, config);
     this.topology = new NetworkTopology(this, "network", { prefix: "app" });
     const secret = (name: string, description: string): SecretRef => Secret.fromVariable(this, name, description);
 
     const dbPassword = secret("postgres_password", "PostgreSQL password of the app user (seed 002: rotated; owner platform-team)");
     this.db = new HardenedContainer(this, "db", {
-      service: postgresProfile({ name: "db", image: pinnedImage(config, "db"), password: dbPassword, user: "app", database: "app" }),
+      service: postgresProfile({ name: "db", image: pin("db"), password: dbPassword, user: "app", database: "app" }),
       networks: [this.topology.back],
       owner: config.owner,
       publish: [{ containerPort: POSTGRES_PORT, hostPort: config.singleServer.postgresHostPort, hostIp: "127.0.0.1" }],
@@ -47,7 +62,7 @@ export class SingleServerStack extends TerraformStack {
     this.api = new HardenedContainer(this, "api", {
       service: webAppProfile({
         name: "api",
-        image: { repository: api.repository, tag: api.tag, digest: api.digest, ...pinnedImage(config, "api") },
+        image: { repository: api.repository, tag: api.tag, digest: api.digest, ...pin("api") },
         user: api.user,
         port: api.port,
         healthPath: api.healthPath,
@@ -72,7 +87,7 @@ export class SingleServerStack extends TerraformStack {
       service: webAppProfile({
         name: "bot",
         role: "worker",
-        image: { repository: bot.repository, tag: bot.tag, digest: bot.digest, ...pinnedImage(config, "bot") },
+        image: { repository: bot.repository, tag: bot.tag, digest: bot.digest, ...pin("bot") },
         user: bot.user,
         port: bot.port,
         healthPath: bot.healthPath,

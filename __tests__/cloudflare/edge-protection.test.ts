@@ -147,7 +147,7 @@ describe("EdgeProtection", () => {
 
     test("bad rate-limit settings", () => {
       const build = (rateLimit: Json) => () => new EdgeProtection(edgeTestStack().stack, "zone", { zoneId: ZONE, rateLimit });
-      expect(build({ requestsPerMinute: 0 })).toThrow(`${where}: rateLimit.requestsPerMinute is 0. Fix: give a whole number of requests per minute >= 1 (seed 001: 100)`);
+      expect(build({ requestsPerMinute: 0 })).toThrow(`${where}: rateLimit.requestsPerMinute is 0. Fix: give a whole number of requests per minute >= 1 (default 100)`);
       expect(build({ periodSeconds: 30 })).toThrow(`${where}: rateLimit.periodSeconds is 30. Fix: use one of 10, 60, 120, 300, 600, 3600 seconds (Free: 10; Pro: up to 60)`);
       expect(build({ pathPrefixes: ["api"] })).toThrow(`${where}: rateLimit.pathPrefixes holds "api"`);
       expect(build({ pathPrefixes: [] })).toThrow(`${where}: rateLimit.pathPrefixes is empty`);

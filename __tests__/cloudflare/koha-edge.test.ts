@@ -1,8 +1,9 @@
 import { LocalBackend, TerraformStack, Testing } from "cdktf";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { loadDeploymentConfig } from "../../config/load";
-import type { DeploymentConfig } from "../../config/schema";
-import { addKohaEdge } from "../../constructs/cloudflare/koha-edge";
+import type { KohaDeploymentConfig } from "../../config/schema";
+import { requireSections } from "../../config/checks";
+import { addKohaEdge } from "../../stacks/koha-edge";
 import { CloudflareTunnelIngress } from "../../constructs/cloudflare/tunnel-ingress";
 import { HardenedContainer } from "../../constructs/docker/hardened-container";
 import { NetworkTopology } from "../../constructs/docker/network-topology";
@@ -13,7 +14,7 @@ import { dbSpec } from "./edge-stack";
 
 type Json = Record<string, any>;
 
-const EXAMPLE = loadDeploymentConfig({});
+const EXAMPLE: KohaDeploymentConfig = requireSections(loadDeploymentConfig({}), ["koha", "cloudflare"], "the koha edge tests");
 
 /** Hand-written Koha web container: OPAC on 8080, staff interface on 8081. */
 function kohaSpec(): ServiceSpec {
@@ -36,7 +37,7 @@ function search(): ServiceSpec {
   return { ...dbSpec(), name: "es", role: "search", image: { repository: "elasticsearch", tag: "8.19.4", digest: `sha256:${"e".repeat(64)}` }, ports: [{ port: 9200, name: "http" }], dataVolumes: [] };
 }
 
-function kohaStack(config: DeploymentConfig = EXAMPLE) {
+function kohaStack(config: KohaDeploymentConfig = EXAMPLE) {
   const app = Testing.app();
   const stack = new TerraformStack(app, "koha");
   new DockerProvider(stack, "docker", { host: config.docker.host });
@@ -109,7 +110,7 @@ describe("addKohaEdge", () => {
   });
 
   test("IdP groups and IP ranges from config.cloudflare.access reach the policy; one IdP means direct redirect", () => {
-    const config: DeploymentConfig = {
+    const config: KohaDeploymentConfig = {
       ...EXAMPLE,
       cloudflare: {
         ...EXAMPLE.cloudflare,
@@ -130,14 +131,14 @@ describe("addKohaEdge", () => {
   });
 
   test("a staff hostname outside the zone's domain is refused at synth", () => {
-    const config: DeploymentConfig = { ...EXAMPLE, koha: { ...EXAMPLE.koha, staffHostname: "staff.example.net" } };
+    const config: KohaDeploymentConfig = { ...EXAMPLE, koha: { ...EXAMPLE.koha, staffHostname: "staff.example.net" } };
     expect(() => kohaStack(config)).toThrow(
       'CloudflareTunnelIngress koha/edge/koha: addPublicService("staff.example.net"): hostname "staff.example.net" is outside the zone\'s domain "example.org"',
     );
   });
 
   test("OPAC and staff on the same hostname are refused as duplicates", () => {
-    const config: DeploymentConfig = { ...EXAMPLE, koha: { ...EXAMPLE.koha, staffHostname: "opac.example.org" } };
+    const config: KohaDeploymentConfig = { ...EXAMPLE, koha: { ...EXAMPLE.koha, staffHostname: "opac.example.org" } };
     expect(() => kohaStack(config)).toThrow('addPublicService("opac.example.org"): hostname "opac.example.org" is published twice by this tunnel');
   });
 

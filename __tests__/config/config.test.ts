@@ -1,27 +1,54 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse, stringify } from "yaml";
+import { z } from "zod";
+import { Testing } from "cdktf";
 
-
-import { loadDeploymentConfig, EXAMPLE_CONFIG_PATH, ConfigError } from "../../config/load";
+import { loadConfig, loadDeploymentConfig, ENV_OVERRIDES, EXAMPLE_CONFIG_PATH, ConfigError } from "../../config/load";
+import { DeploymentConfigSchema, SharedConfigSchema } from "../../config/schema";
+import { requireSections } from "../../config/checks";
+import { buildApp } from "../../main";
+import { normalizedJson } from "../helpers/reference";
+import { STACK_KINDS } from "../../stacks/catalog";
+import { KohaStack } from "../../stacks/koha";
+import { SingleServerStack } from "../../stacks/single-server";
 
 const example = parse(readFileSync(EXAMPLE_CONFIG_PATH, "utf8"));
+const { koha, singleServer, github, cloudflare, ...shared } = example;
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 function withFile(content: unknown, name = "deploy.yaml"): string {
   const dir = mkdtempSync(join(tmpdir(), "bulwark-config-"));
+  dirs.push(dir);
   const path = join(dir, name);
   writeFileSync(path, typeof content === "string" ? content : stringify(content));
   return path;
 }
 
+/** Load `content` as BULWARK_CONFIG; the ConfigError message, or "" when it loads. */
+function problemsOf(content: unknown, env: Record<string, string> = {}): string {
+  try {
+    loadDeploymentConfig({ ...env, BULWARK_CONFIG: withFile(content) });
+    return "";
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+}
+
 describe("deployment configuration", () => {
-  test("the embedded example is valid and is the default", () => {
-    const c = loadDeploymentConfig({});
+  test("the embedded example is valid, is the default and configures every reference stack", () => {
+    const c = requireSections(loadDeploymentConfig({}), ["koha", "singleServer", "github", "cloudflare"], "test");
     expect(c.backend).toEqual({ type: "local", directory: "state" });
     expect(c.koha.mariadb.serverId).toBe(1);
     expect(c.github.repositories.map((r) => r.name)).toEqual(["koha-docker-build", "koha-deploy"]);
     expect(c.cloudflare.domain).toBe("example.org");
+    expect(buildApp(c).stacks.map((s) => s.node.id)).toEqual(["koha", "single-server", "governance"]);
   });
 
   test("BULWARK_CONFIG names a YAML or JSON file", () => {
@@ -30,10 +57,38 @@ describe("deployment configuration", () => {
   });
 
   test("environment variables override single fields, numbers converted", () => {
-    const c = loadDeploymentConfig({ BULWARK_DOMAIN: "library.example.net", BULWARK_MARIADB_SERVER_ID: "42", BULWARK_OWNER: "ops" });
-    expect(c.cloudflare.domain).toBe("library.example.net");
-    expect(c.koha.mariadb.serverId).toBe(42);
+    const c = loadDeploymentConfig({ BULWARK_DOMAIN: "library.example.net", BULWARK_MARIADB_SERVER_ID: "42", BULWARK_OWNER: "ops", BULWARK_POSTGRES_HOST_PORT: "15433" });
+    expect(c.cloudflare?.domain).toBe("library.example.net");
+    expect(c.koha?.mariadb.serverId).toBe(42);
     expect(c.owner).toBe("ops");
+    expect(c.singleServer?.postgresHostPort).toBe(15433);
+  });
+
+  test("every override names a field of the schema (the paths stay valid as the layout changes)", () => {
+    const fieldAt = (path: readonly string[]): boolean => {
+      let cur: any = DeploymentConfigSchema;
+      for (const key of path) {
+        while (["optional", "default", "prefault"].includes(cur?._zod?.def?.type)) cur = cur._zod.def.innerType;
+        cur = cur?._zod?.def?.shape?.[key];
+        if (!cur) return false;
+      }
+      return true;
+    };
+    for (const o of ENV_OVERRIDES) expect({ env: o.env, ok: fieldAt(o.path) }).toEqual({ env: o.env, ok: true });
+  });
+
+  test("the README's configuration table lists every environment override", () => {
+    const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
+    for (const o of ENV_OVERRIDES) expect({ env: o.env, listed: readme.includes(`\`${o.env}\``) }).toEqual({ env: o.env, listed: true });
+  });
+
+  test("an override never creates a stack or edge section: it names the missing section", () => {
+    const message = problemsOf({ ...shared, singleServer }, { BULWARK_OPAC_HOSTNAME: "opac.example.org", BULWARK_DOMAIN: "example.org", BULWARK_GITHUB_OWNER: "acme" });
+    expect(message).toContain("BULWARK_OPAC_HOSTNAME: sets koha.opacHostname, but the configuration has no koha section. Fix: add the section, or unset BULWARK_OPAC_HOSTNAME");
+    expect(message).toContain("BULWARK_DOMAIN: sets cloudflare.domain, but the configuration has no cloudflare section");
+    expect(message).toContain("BULWARK_GITHUB_OWNER: sets github.owner, but the configuration has no github section");
+    // Shared settings with defaults are fine to set from the environment.
+    expect(problemsOf({ ...shared, docker: undefined, singleServer }, { BULWARK_DOCKER_HOST: "ssh://ops@host" })).toBe("");
   });
 
   test("BULWARK_BACKEND=s3 selects an S3 backend from its variables", () => {
@@ -67,12 +122,12 @@ describe("deployment configuration", () => {
     ["absolute local state directory", { backend: { type: "local", directory: "/var/state" } }, /backend\.directory: must be a relative path/],
     ["unknown backend", { backend: { type: "gcs" } }, /backend\.type/],
     ["server id 0", { koha: { ...example.koha, mariadb: { serverId: 0 } } }, /koha\.mariadb\.serverId/],
-    ["unknown key", { extra: 1 }, /Unrecognized key/],
+    ["unknown key", { extra: 1 }, /  - extra: unknown key; valid keys here: owner, docker, backend, images, cloudflare, koha, singleServer, github/],
     ["no repositories", { github: { owner: "o", repositories: [] } }, /github\.repositories/],
     ["api port below 1024", { singleServer: { ...example.singleServer, api: { ...example.singleServer.api, port: 80 } } }, /singleServer\.api\.port/],
+    ["invalid service name under images", { images: { MariaDB: { tag: "11.8.9" } } }, /images\.MariaDB: Invalid key in record/],
   ])("rejects %s", (_name, patch, message) => {
-    const path = withFile({ ...example, ...patch });
-    expect(() => loadDeploymentConfig({ BULWARK_CONFIG: path })).toThrow(message);
+    expect(problemsOf({ ...example, ...patch })).toMatch(message);
   });
 
   test("missing file and invalid YAML are clear errors", () => {
@@ -85,5 +140,117 @@ describe("deployment configuration", () => {
 
   test("an unknown BULWARK_BACKEND is refused", () => {
     expect(() => loadDeploymentConfig({ BULWARK_BACKEND: "ftp" })).toThrow(/BULWARK_BACKEND="ftp": must be one of local, s3, cloud/);
+  });
+});
+
+describe("configure only what you run", () => {
+  test("a single-server section alone needs no cloudflare or github, and builds only that stack, unchanged", () => {
+    const path = withFile({ ...shared, singleServer });
+    const only = loadDeploymentConfig({ BULWARK_CONFIG: path });
+    expect(only.koha).toBeUndefined();
+    expect(only.cloudflare).toBeUndefined();
+    const built = buildApp(only);
+    expect(built.stacks.map((s) => s.node.id)).toEqual(["single-server"]);
+    expect(built.governance).toBeUndefined();
+    const full = new SingleServerStack(Testing.app(), "single-server", { config: loadDeploymentConfig({}) });
+    expect(normalizedJson(built.stacks[0]) === normalizedJson(full)).toBe(true);
+  });
+
+  test("the docker section is optional (the local socket by default)", () => {
+    const { docker: _docker, ...noDocker } = shared;
+    void _docker;
+    expect(loadDeploymentConfig({ BULWARK_CONFIG: withFile({ ...noDocker, singleServer }) }).docker).toEqual({ host: "unix:///var/run/docker.sock" });
+  });
+
+  test("a github section alone builds only the governance stack", () => {
+    const only = loadDeploymentConfig({ BULWARK_CONFIG: withFile({ owner: shared.owner, backend: shared.backend, github }) });
+    const built = buildApp(only);
+    expect(built.stacks.map((s) => s.node.id)).toEqual(["governance"]);
+    expect(built.governance?.governance.map((g) => g.repositoryName)).toEqual(["koha-docker-build", "koha-deploy"]);
+  });
+
+  test("koha and cloudflare build only the koha stack", () => {
+    const only = loadDeploymentConfig({ BULWARK_CONFIG: withFile({ ...shared, koha, cloudflare }) });
+    expect(buildApp(only).stacks.map((s) => s.node.id)).toEqual(["koha"]);
+  });
+
+  test("koha without cloudflare is an error with its path, listed with the others", () => {
+    const message = problemsOf({ ...shared, koha: { ...koha, opacHostname: "Bad Host" } });
+    expect(message).toContain("  - cloudflare: required by koha (its tunnel and Access)");
+    expect(message).toContain("  - koha.opacHostname: must be a lower-case DNS name");
+  });
+
+  test("a configuration with no stack section is an error", () => {
+    expect(problemsOf(shared)).toContain("(top level): configures no stack; add at least one section of koha, singleServer, github");
+  });
+
+  test("stack ids are fixed per kind (they are the roots of Terraform addresses)", () => {
+    expect(STACK_KINDS.map((k) => [k.section, k.stackId])).toEqual([["koha", "koha"], ["singleServer", "single-server"], ["github", "governance"]]);
+    expect(STACK_KINDS.map((k) => k.services)).toEqual([KohaStack.services, SingleServerStack.services, []]);
+  });
+});
+
+describe("unknown keys anywhere are errors with their path", () => {
+  test.each([
+    ["top level", { ...example, kohaa: {} }, "kohaa: unknown key; valid keys here: owner, docker, backend, images, cloudflare, koha, singleServer, github"],
+    ["a stack section", { ...example, koha: { ...koha, opacHost: "x" } }, "koha.opacHost: unknown key; valid keys here: instance, mariadb, opacHostname, staffHostname, image"],
+    ["a nested object", { ...example, koha: { ...koha, mariadb: { ...koha.mariadb, serverID: 2 } } }, "koha.mariadb.serverID: unknown key; valid keys here: serverId, binlogExpireSeconds"],
+    ["a list entry", { ...example, github: { ...github, repositories: [{ ...github.repositories[0], private: true }] } }, "github.repositories.0.private: unknown key; valid keys here: name, description"],
+    ["a backend variant", { ...example, backend: { type: "local", directory: "state", bucket: "b" } }, "backend.bucket: unknown key; valid keys here: type, directory"],
+    ["the edge's access", { ...example, cloudflare: { ...cloudflare, access: { ...cloudflare.access, emails: [] } } }, "cloudflare.access.emails: unknown key; valid keys here: allowedEmailDomains, allowedEmails"],
+    ["an image pin", { ...example, images: { mariadb: { tag: "11.8.9", sha: "x" } } }, "images.mariadb.sha: unknown key; valid keys here: tag, digest"],
+    ["an app image", { ...example, singleServer: { ...singleServer, api: { ...singleServer.api, healthcheck: "/" } } }, "singleServer.api.healthcheck: unknown key; valid keys here: repository, tag, digest, user, port"],
+  ])("in %s", (_where, content, message) => {
+    expect(problemsOf(content)).toContain(message);
+  });
+});
+
+describe("image pins name services a configured stack builds", () => {
+  test("a typo under images: is an error with its path and the valid names", () => {
+    expect(problemsOf({ ...example, images: { mariadbb: { tag: "11.8.9" } } })).toContain(
+      'images.mariadbb: no configured stack builds a service "mariadbb"; valid names: api, bot, cloudflared, db, elasticsearch, koha, mariadb, memcached, rabbitmq (services of koha, singleServer, github)',
+    );
+  });
+
+  test("the valid names are those of the configured stacks only", () => {
+    const message = problemsOf({ ...shared, singleServer, images: { mariadb: { tag: "11.8.9" }, db: { tag: "18.4-trixie" } } });
+    expect(message).toContain('images.mariadb: no configured stack builds a service "mariadb"; valid names: api, bot, db (services of singleServer)');
+    expect(message).not.toContain("images.db");
+  });
+
+  test("with no container stack configured, no pin is valid", () => {
+    expect(problemsOf({ owner: "o", backend: shared.backend, github, images: { db: { tag: "1" } } })).toContain(
+      'images.db: no configured stack builds a service "db"; no configured stack runs containers, so no image can be pinned',
+    );
+  });
+
+  test("every pin of a configured service loads", () => {
+    const images = Object.fromEntries([...KohaStack.services, ...SingleServerStack.services].map((s) => [s, { tag: "1.0.0" }]));
+    expect(problemsOf({ ...example, images })).toBe("");
+  });
+});
+
+describe("loadConfig: a schema of your own", () => {
+  const Mine = SharedConfigSchema.extend({ mine: z.strictObject({ hostname: z.string() }) });
+  const rules = [{ section: "mine", requires: [{ section: "cloudflare", why: "its tunnel" }], services: ["web", "cache"] }];
+  const load = (content: unknown, env: Record<string, string> = {}) => loadConfig({ schema: Mine, defaultPath: withFile(content), env, stacks: rules });
+
+  test("loads the shared settings plus its section, with the shared overrides", () => {
+    const c = load({ ...shared, cloudflare, mine: { hostname: "api.example.org" }, images: { web: { tag: "2.0.0" } } }, { BULWARK_OWNER: "web-team" });
+    expect(c.owner).toBe("web-team");
+    expect(c.mine.hostname).toBe("api.example.org");
+    expect(c.images.web).toEqual({ tag: "2.0.0" });
+  });
+
+  test("checks its requirements, unknown keys and pins like the reference configuration", () => {
+    let message = "";
+    try {
+      load({ ...shared, mine: { hostname: "a", port: 1 }, images: { wbe: { tag: "1" } } });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain("cloudflare: required by mine (its tunnel)");
+    expect(message).toContain("mine.port: unknown key; valid keys here: hostname");
+    expect(message).toContain('images.wbe: no configured stack builds a service "wbe"; valid names: cache, web (services of mine)');
   });
 });

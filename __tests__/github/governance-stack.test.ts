@@ -1,14 +1,10 @@
 import { Testing } from "cdktf";
-import { loadDeploymentConfig } from "../../config/load";
 import type { DeploymentConfig } from "../../config/schema";
 import { GovernanceStack } from "../../stacks/governance";
 import { policyFindings, synthStackJson } from "../../policy/testing";
+import { exampleConfig } from "../helpers/reference";
 
 type Json = Record<string, any>;
-
-function exampleConfig(): DeploymentConfig {
-  return loadDeploymentConfig({});
-}
 
 function governanceStack(config: DeploymentConfig = exampleConfig()): GovernanceStack {
   return new GovernanceStack(Testing.app(), "governance", { config });
@@ -81,6 +77,16 @@ describe("GovernanceStack", () => {
     expect(r.github_repository_file.site_codeowners.content).toContain("*  @acme/web\n");
     expect(stack).toPassPolicy();
     expect(policyFindings(stack).filter((f) => !f.suppressed)).toEqual([]);
+  });
+
+  test("declares no services: no name under images: is valid for it", () => {
+    expect(GovernanceStack.services).toEqual([]);
+  });
+
+  test("without a github section the stack names the missing section and the fix", () => {
+    const { github: _github, ...rest } = exampleConfig();
+    void _github;
+    expect(() => governanceStack(rest)).toThrow("GovernanceStack governance: props.config.github is missing. Fix: add a github section");
   });
 
   test("two repositories with the same address stem are refused", () => {

@@ -1,4 +1,14 @@
-import { scorecardBranchProtectionTier, type BranchProtectionSettings } from "../../constructs/github/scorecard";
+import { mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { App, S3Backend, TerraformStack } from "cdktf";
+import fc from "fast-check";
+import { GithubProvider } from "@cdktf/provider-github/lib/provider";
+import * as construct from "../../constructs/github/scorecard";
+import { RepositoryGovernance, type ProtectionMode } from "../../constructs/github/repository-governance";
+import { runSynthGate } from "../../policy/gate";
+import { repositoryScorecards, scorecardBranchProtectionTier, scorecardLine, type BranchProtectionSettings } from "../../policy/scorecard";
+import { synthStackJson } from "../../policy/testing";
 
 const FULL: BranchProtectionSettings = {
   forcePushesBlocked: true,
@@ -34,9 +44,7 @@ describe("OpenSSF Scorecard Branch-Protection tier", () => {
   });
 
   test("tiers are cumulative: a higher tier's requirements do not count while a lower one is missing", () => {
-    // Everything of T3–T5 but branches not up to date (T2): tier 1.
     expect(scorecardBranchProtectionTier({ ...FULL, upToDateBeforeMerge: false }).tier).toBe(1);
-    // Nothing at all.
     const none: BranchProtectionSettings = {
       forcePushesBlocked: false,
       deletionsBlocked: false,
@@ -61,5 +69,77 @@ describe("OpenSSF Scorecard Branch-Protection tier", () => {
       score: 8,
       unmet: ["T4: at least 2 approvals (now 1)", "T4: code-owner review", "T5: stale approvals dismissed on push"],
     });
+  });
+
+  test("the construct's estimate (constructs/github/scorecard.ts) and the engine's table agree on every input", () => {
+    const settings = fc.record({
+      forcePushesBlocked: fc.boolean(),
+      deletionsBlocked: fc.boolean(),
+      pullRequestsRequired: fc.boolean(),
+      requiredApprovals: fc.integer({ min: 0, max: 6 }),
+      upToDateBeforeMerge: fc.boolean(),
+      lastPushApproval: fc.boolean(),
+      requiredStatusChecks: fc.integer({ min: 0, max: 3 }),
+      codeOwnerReview: fc.boolean(),
+      dismissStaleReviews: fc.boolean(),
+      enforcedOnAdmins: fc.boolean(),
+    });
+    fc.assert(fc.property(settings, (s) => expect(scorecardBranchProtectionTier(s)).toEqual(construct.scorecardBranchProtectionTier(s))), { numRuns: 500 });
+  });
+});
+
+describe("Scorecard tier judged on the synthesized JSON", () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  function setup(mode: ProtectionMode): { app: App; stack: TerraformStack; gov: RepositoryGovernance } {
+    const outdir = mkdtempSync(join(tmpdir(), "bulwark-scorecard-"));
+    dirs.push(outdir);
+    const app = new App({ outdir });
+    const stack = new TerraformStack(app, "governance");
+    new GithubProvider(stack, "github", { owner: "example-org" });
+    new S3Backend(stack, { bucket: "state", key: "governance.tfstate", region: "eu-central-1", encrypt: true, dynamodbTable: "locks" });
+    const gov = new RepositoryGovernance(stack, "koha-deploy", { name: "koha-deploy", codeOwners: [{ pattern: "*", owners: ["@example-org/platform"] }], mode });
+    return { app, stack, gov };
+  }
+
+  /** What the synth gate prints for the repository after a real `app.synth()`. */
+  function printedLine(app: App): { code: number; line: string } {
+    app.synth();
+    let out = "";
+    const code = runSynthGate(app.outdir, { out: (s) => (out += s), err: () => undefined });
+    const line = out.split("\n").find((l) => l.startsWith("  github koha-deploy: ")) ?? "";
+    return { code, line };
+  }
+
+  const how: Record<ProtectionMode, string> = { ruleset: "repository ruleset", "branch-protection": "branch protection" };
+
+  test.each<ProtectionMode>(["ruleset", "branch-protection"])("%s defaults: the JSON reaches T5, as the construct claims", (mode) => {
+    const { stack, gov } = setup(mode);
+    const [card] = repositoryScorecards({ stack: "governance", file: "cdk.tf.json", json: synthStackJson(stack) as Record<string, unknown> });
+    expect(card.result).toEqual(gov.scorecard);
+    expect(scorecardLine(card)).toBe(gov.scorecardSummary());
+    expect(scorecardLine(card)).toBe(`koha-deploy: OpenSSF Scorecard Branch-Protection T5 (10/10) via ${how[mode]} on main`);
+  });
+
+  const weakenings: Array<[ProtectionMode, string, string, unknown, number, string]> = [
+    ["ruleset", "force pushes allowed", "rules.non_fast_forward", false, 0, "T1: force pushes prevented"],
+    ["ruleset", "approvals dropped", "rules.pull_request.required_approving_review_count", 0, 1, "T2: at least 1 approval (now 0)"],
+    ["ruleset", "one approval", "rules.pull_request.required_approving_review_count", 1, 3, "T4: at least 2 approvals (now 1)"],
+    ["ruleset", "a bypass actor", "bypass_actors", [{ actor_id: 5, actor_type: "RepositoryRole", bypass_mode: "always" }], 4, "T5: enforced on administrators (no bypass actors)"],
+    ["branch-protection", "force pushes allowed", "allows_force_pushes", true, 0, "T1: force pushes prevented"],
+    ["branch-protection", "approvals dropped", "required_pull_request_reviews.0.required_approving_review_count", 0, 1, "T2: at least 1 approval (now 0)"],
+    ["branch-protection", "admins exempt", "enforce_admins", false, 4, "T5: enforced on administrators (no bypass actors)"],
+  ];
+
+  test.each(weakenings)("%s, an addOverride (%s) lowers the printed tier, while the construct's props still claim T5", (mode, _name, key, value, tier, unmet) => {
+    const { app, gov } = setup(mode);
+    gov.protection.addOverride(key, value);
+    const { line } = printedLine(app);
+    expect(line).toContain(`koha-deploy: OpenSSF Scorecard Branch-Protection T${tier} (`);
+    expect(line).toContain(unmet);
+    expect(gov.scorecardTier).toBe(5);
   });
 });

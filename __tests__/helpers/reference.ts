@@ -1,20 +1,24 @@
 /** The reference stacks built from the embedded example configuration, for stack tests. */
 import { Testing } from "cdktf";
+import { requireSections } from "../../config/checks";
 import { loadDeploymentConfig } from "../../config/load";
 import type { DeploymentConfig } from "../../config/schema";
 import { synthStackJson } from "../../policy/testing";
 import { KohaStack } from "../../stacks/koha";
 import { SingleServerStack } from "../../stacks/single-server";
 
-export function exampleConfig(env: NodeJS.ProcessEnv = {}): DeploymentConfig {
-  return loadDeploymentConfig(env);
+/** The embedded example, which configures every reference stack: all its sections are present. */
+export function exampleConfig(env: NodeJS.ProcessEnv = {}) {
+  return requireSections(loadDeploymentConfig(env), ["koha", "cloudflare", "singleServer", "github"], "the embedded example");
 }
 
-export function kohaStack(config = exampleConfig()): KohaStack {
+export type ExampleConfig = ReturnType<typeof exampleConfig>;
+
+export function kohaStack(config: DeploymentConfig = exampleConfig()): KohaStack {
   return new KohaStack(Testing.app(), "koha", { config });
 }
 
-export function singleServerStack(config = exampleConfig()): SingleServerStack {
+export function singleServerStack(config: DeploymentConfig = exampleConfig()): SingleServerStack {
   return new SingleServerStack(Testing.app(), "single-server", { config });
 }
 
@@ -23,4 +27,12 @@ export function normalizedJson(stack: Parameters<typeof synthStackJson>[0]): str
   const json = synthStackJson(stack) as { "//"?: { metadata?: { version?: string } } };
   if (json["//"]?.metadata?.version) json["//"].metadata.version = "<cdktf-version>";
   return JSON.stringify(json, null, 2);
+}
+
+/** The `bulwark.service` labels of a synthesized stack's containers, sorted. */
+export function serviceLabels(json: Record<string, any>): string[] {
+  const containers: Record<string, { labels?: Array<{ label: string; value: string }> }> = json.resource?.docker_container ?? {};
+  return Object.values(containers)
+    .map((c) => c.labels?.find((l) => l.label === "bulwark.service")?.value ?? "?")
+    .sort();
 }

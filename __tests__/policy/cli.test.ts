@@ -307,12 +307,12 @@ describe("--output", () => {
 
   test("an unwritable target is an input error", () => {
     fs.mkdirSync(path.join(tmp, "dir"));
-    expectUsageError(run(["check", sev("clean"), "-o", path.join(tmp, "dir")]), /: cannot write \(it is a directory\)\n$/);
+    expectUsageError(run(["check", sev("clean"), "-o", path.join(tmp, "dir")]), `cannot write ${path.join(tmp, "dir")}: it is a directory`);
   });
 });
 
 describe("large inputs and reports", () => {
-  /** A pretty-printed stack of n privileged containers, past the streaming threshold for n = 1500. */
+  /** A pretty-printed stack of n privileged containers (about 2.6 MB for n = 1500). */
   function bigStack(n: number): string {
     const containers: Record<string, unknown> = {};
     for (let i = 0; i < n; i++) {
@@ -323,9 +323,8 @@ describe("large inputs and reports", () => {
     return file;
   }
 
-  test("a streamed file: SARIF regions still point at each resource's line", () => {
+  test("a large file: SARIF regions point at each resource's line", () => {
     const file = bigStack(1500);
-    expect(fs.statSync(file).size).toBeGreaterThan(2 * 1024 * 1024);
     const r = run(["check", file, "-f", "sarif"]);
     expect(r.code).toBe(1);
     const lines = fs.readFileSync(file, "utf8").split("\n");
@@ -337,7 +336,7 @@ describe("large inputs and reports", () => {
     }
   });
 
-  test("the report goes out in several writes; --output gets the very same bytes", () => {
+  test("the report is written once, in every format; --output gets the very same bytes", () => {
     const file = bigStack(1500);
     for (const format of ["json", "sarif", "text", "markdown"]) {
       const writes: string[] = [];
@@ -347,7 +346,7 @@ describe("large inputs and reports", () => {
         stderr: { write: () => undefined },
       });
       expect(code).toBe(1);
-      expect(writes.length).toBeGreaterThan(1);
+      expect(writes).toHaveLength(1);
       const out = path.join(tmp, `report.${format}`);
       expect(run(["check", file, "-f", format, "-o", out]).code).toBe(1);
       expect(fs.readFileSync(out, "utf8")).toBe(writes.join(""));
@@ -422,5 +421,126 @@ describe("bin/bulwark.js in a real process", () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(`bulwark: ${rel("invalid", "unexpected-token.tf.json")}: invalid JSON at line 3, column 23: Unexpected token '}'\n`);
+  });
+});
+
+describe("bad input: one line on stderr, exit 2, never a trace or a raw control character", () => {
+  /** Exit 2 and one line, as expectUsageError, and not one control character in it but its newline. */
+  function expectCleanUsageError(r: Run, message: string | RegExp): void {
+    expectUsageError(r, message);
+    expect(r.stderr.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  }
+
+  /** A Terraform JSON file whose one container has labels nested `depth` objects deep. */
+  function deeplyNested(depth: number): string {
+    const file = path.join(tmp, "deep.tf.json");
+    const labels = `${'{"x":'.repeat(depth)}1${"}".repeat(depth)}`;
+    fs.writeFileSync(file, `{"resource":{"docker_container":{"app":{"name":"app","labels":${labels}}}}}`);
+    return file;
+  }
+
+  /** A rule that walks every value of a body recursively, as rules that look for values do. */
+  const walker: ResourceRule = {
+    kind: "resource",
+    meta: ruleMeta("SECRET-001"),
+    types: ["docker_container"],
+    check: (r) => {
+      const walk = (v: unknown): number =>
+        v !== null && typeof v === "object" ? 1 + Object.values(v).reduce<number>((n, x) => n + walk(x), 0) : 0;
+      walk(r.body);
+      return [];
+    },
+  };
+
+  test("a document nested 100,000 deep", () => {
+    const file = deeplyNested(100_000);
+    const message = `${file}: nested deeper than 1000 levels; not a Terraform configuration`;
+    expectCleanUsageError(run(["check", file], { rules: [walker] }), message);
+    // The real rule set, and every format (SARIF also finds lines).
+    for (const format of ["text", "sarif"]) expectCleanUsageError(run(["check", file, "-f", format], { rules: undefined }), message);
+  });
+
+  test("a modest depth is judged as usual; an overflow that is not the input's is an internal error", () => {
+    expect(run(["check", deeplyNested(200), "-f", "sarif"], { rules: [walker] }).code).toBe(0);
+    const runaway: ResourceRule = { ...walker, check: (r) => { const f = (n: number): number => f(n + 1) + 1; f(0); return [{ address: r.address, message: "never" }]; } };
+    expectCleanUsageError(run(["check", sev("clean")], { rules: [runaway] }), /^bulwark: internal error: Maximum call stack size exceeded/);
+  });
+
+  test("--output under /proc (where mkdir -p never returned) fails at once, in a real process", () => {
+    if (!fs.existsSync("/proc/self")) return; // not Linux
+    const bin = path.join(ROOT, "bin", "bulwark.js");
+    for (const out of ["/proc/bulwark-no-such-dir/report.json", "/proc/report.json"]) {
+      const r = spawnSync(process.execPath, [bin, "check", sev("clean"), "-o", out], { cwd: FIX, encoding: "utf8", timeout: 20_000 });
+      expect(r.error).toBeUndefined(); // not killed by the timeout
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe(`bulwark: cannot write ${out}: no such file or directory, and it cannot be created there\n`);
+    }
+  });
+
+  test("--output below a file, or onto a directory", () => {
+    const file = path.join(tmp, "plain-file");
+    fs.writeFileSync(file, "x");
+    const below = path.join(file, "reports", "r.json");
+    expectCleanUsageError(run(["check", sev("clean"), "-o", below]), `cannot write ${below}: a component of the path is not a directory`);
+    expectCleanUsageError(run(["check", sev("clean"), "-o", tmp]), `cannot write ${tmp}: it is a directory`);
+    // Directories that can be created still are.
+    const deep = path.join(tmp, "a", "b", "c", "r.json");
+    expect(run(["check", sev("clean"), "-o", deep]).code).toBe(0);
+    expect(fs.readFileSync(deep, "utf8")).toMatch(/No findings/);
+  });
+
+  test("a binary file", () => {
+    const file = path.join(tmp, "image.tf.json");
+    fs.writeFileSync(file, Buffer.from([0x1b, 0x5b, 0x32, 0x4a, 0x00, 0x07, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x9b, 0xff]));
+    expectCleanUsageError(run(["check", file]), `${file}: not a text file (binary data)`);
+    const latin1 = path.join(tmp, "latin1.tf.json");
+    fs.writeFileSync(latin1, Buffer.from([0x7b, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0xe9, 0x0d, 0x9b]));
+    expectCleanUsageError(run(["check", latin1]), `${latin1}: not a text file (binary data, or text in another encoding than UTF-8)`);
+  });
+
+  test("control characters from the input are escaped in messages", () => {
+    const file = path.join(tmp, "esc.tf.json");
+    fs.writeFileSync(file, '{"resource": \u001b[2J\u0007}');
+    expectCleanUsageError(run(["check", file]), `${file}: invalid JSON at line 1, column 14: Unexpected token '\\x1b'`);
+    expectCleanUsageError(run(["check", "nope\u001b[31m\u202e.tf.json"]), "nope\\x1b[31m\\u202e.tf.json: no such file or directory");
+    const badRule = path.join(tmp, "bad-rule.tf.json");
+    fs.writeFileSync(badRule, JSON.stringify({ resource: { docker_container: { app: { name: "app", "//": { bulwark: { suppressions: [{ rule: "DOCKER-\u001b[31m1", reason: "a reason long enough" }] } } } } } }));
+    expectCleanUsageError(run(["check", badRule]), /unknown rule id "DOCKER-\\(x1b|u001b)\[31m1"/);
+  });
+
+  test("control characters quoted in findings are escaped in the text and markdown reports", () => {
+    const quoting: ResourceRule = {
+      kind: "resource",
+      meta: ruleMeta("DOCKER-022"),
+      types: ["docker_container"],
+      check: (r) => [{ address: r.address, message: `image ${String(r.body.image)} is not pinned\nsecond line` }],
+    };
+    const file = path.join(tmp, "quote.tf.json");
+    fs.writeFileSync(file, JSON.stringify({ resource: { docker_container: { "app\u009b": { name: "app", image: "nginx\u001b]0;pwned\u0007\r" } } } }));
+    for (const format of ["text", "markdown"]) {
+      const r = run(["check", file, "-f", format], { rules: [quoting], tty: true });
+      expect(r.code).toBe(1);
+      // Only the report's own colours (SGR sequences) and line breaks remain.
+      expect(r.stdout.replace(/\u001b\[[0-9;]*m/g, "")).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+      expect(r.stdout).toContain("nginx\\x1b]0;pwned\\x07\\x0d");
+      expect(r.stdout).toContain("app\\x9b");
+    }
+    // Machine formats keep the exact value (JSON escapes it).
+    expect(JSON.parse(run(["check", file, "-f", "json"], { rules: [quoting] }).stdout).findings[0].message).toContain("nginx\u001b]0;pwned\u0007\r");
+  });
+
+  test("JSON that is not Terraform, an empty file, a directory without Terraform JSON, a device", () => {
+    const notTf = path.join(tmp, "package.json");
+    fs.writeFileSync(notTf, '{"name": "x", "version": "1.0.0"}');
+    expectCleanUsageError(run(["check", notTf]), /^bulwark: .*package\.json: not a Terraform JSON configuration \(none of the top-level blocks /);
+    const empty = path.join(tmp, "empty.tf.json");
+    fs.writeFileSync(empty, "");
+    expectCleanUsageError(run(["check", empty]), `${empty}: empty file`);
+    const dir = path.join(tmp, "docs");
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "notes.json"), "{}");
+    expectCleanUsageError(run(["check", dir]), /^bulwark: .*docs: no Terraform JSON found \(looked for /);
+    if (fs.existsSync("/dev/null")) expectCleanUsageError(run(["check", "/dev/null"]), "/dev/null: not a file or directory");
   });
 });

@@ -24,10 +24,17 @@ function table(ruleId: string, cases: Case[]): void {
 
 describe("DOCKER rule registry", () => {
   test("policy/rules/docker registers exactly the DOCKER ids of the catalog, in id order", () => {
-    const catalogIds = CATALOG.filter((m) => m.domain === "DOCKER").map((m) => m.id);
-    expect(RULES.map((r) => r.meta.id)).toEqual(catalogIds);
-    expect(catalogIds).toHaveLength(28);
+    const containerRules = Array.from({ length: 28 }, (_, i) => `DOCKER-${String(i + 1).padStart(3, "0")}`);
+    const collisionRules = ["DOCKER-029", "DOCKER-030"];
+    expect(RULES.map((r) => r.meta.id)).toEqual([...containerRules, ...collisionRules]);
+    expect(CATALOG.filter((m) => m.domain === "DOCKER").map((m) => m.id)).toEqual([...containerRules, ...collisionRules]);
     for (const r of RULES) {
+      expect(r.meta.pack).toBe("docker-runtime");
+      if (collisionRules.includes(r.meta.id)) {
+        // Names collide across the stacks of a run that share a host: rules over every stack.
+        expect(r.kind).toBe("app");
+        continue;
+      }
       expect(r.kind).toBe("resource");
       if (r.kind === "resource") expect(r.types).toEqual(["docker_container"]);
     }

@@ -3,10 +3,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import {
   InputError,
+  MAX_NESTING,
   describeJsonError,
   lineColumn,
   lineOf,
   loadStacks,
+  nestingDepth,
+  nestingError,
   sourceLines,
   stackName,
 } from "../../policy/load";
@@ -245,5 +248,77 @@ describe("sourceLines", () => {
     const textLines = koha.text.split("\n");
     expect(textLines[lines.get("docker_container.db")! - 1].trim()).toBe('"db": {');
     expect(textLines[lines.get("docker_container.tools")! - 1].trim()).toBe('"tools": {');
+  });
+});
+
+describe("sourceLines: line ends and every kind of block", () => {
+  test("LF, CRLF and CR line ends give the same lines", () => {
+    const [koha] = load("synth/stacks/koha/cdk.tf.json");
+    const lf = [...sourceLines(koha.text)];
+    expect(lf.length).toBeGreaterThan(3);
+    for (const eol of ["\r\n", "\r"]) expect([...sourceLines(koha.text.replace(/\n/g, eol))]).toEqual(lf);
+  });
+
+  test("covers terraform, backend, providers, variables, outputs, locals, modules, resources and data", () => {
+    const text = [
+      "{", //                                            1
+      '  "terraform": { "backend": { "s3": {} } },', //  2
+      '  "provider": { "github": [{ "alias": "eu" }] },', // 3
+      '  "variable": { "token": {} },', //               4
+      '  "output": { "o": { "value": 1 } },', //         5
+      '  "locals": { "l": 1 },', //                      6
+      '  "module": { "m": { "source": "./m" } },', //    7
+      '  "data": { "cloudflare_zone": {', //             8
+      '    "main": {} } },', //                          9
+      '  "resource": { "docker_container": {', //        10
+      '    "db": { "name": "x",', //                     11
+      '      "nested": { "resource": { "t": { "n": {} } } } },', // 12
+      '    "app": {} } }', //                            13
+      "}", //                                            14
+    ].join("\n");
+    expect(Object.fromEntries(sourceLines(text))).toEqual({
+      terraform: 2,
+      "terraform.backend": 2,
+      "provider.github": 3,
+      "var.token": 4,
+      "output.o": 5,
+      "local.l": 6,
+      "module.m": 7,
+      "data.cloudflare_zone.main": 9,
+      "docker_container.db": 11,
+      "docker_container.app": 13,
+    });
+  });
+});
+
+describe("input that is not a Terraform configuration at all", () => {
+  test("binary data and bytes that are not UTF-8 are named as such", () => {
+    const bin = write("logo.tf.json", "");
+    fs.writeFileSync(bin, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x1b, 0x5b, 0x32, 0x4a]));
+    expect(inputError(() => loadStacks([bin], { cwd: tmp }))).toBe("logo.tf.json: not a text file (binary data)");
+    const latin1 = write("latin1.tf.json", "");
+    fs.writeFileSync(latin1, Buffer.from('{"a": "caf\xe9" ,}', "latin1"));
+    expect(inputError(() => loadStacks([latin1], { cwd: tmp }))).toBe(
+      "latin1.tf.json: not a text file (binary data, or text in another encoding than UTF-8)",
+    );
+    // A valid file holding U+FFFD itself is not binary.
+    const fffd = write("fffd.tf.json", '{"variable": {"x": {"description": "\ufffd"}}, }');
+    expect(inputError(() => loadStacks([fffd], { cwd: tmp }))).toMatch(/^fffd\.tf\.json: invalid JSON at line 1, column /);
+  });
+
+  test("messages never carry raw control characters", () => {
+    const esc = write("esc.tf.json", '{"a": \u001b[31m}');
+    expect(inputError(() => loadStacks([esc], { cwd: tmp }))).toBe("esc.tf.json: invalid JSON at line 1, column 7: Unexpected token '\\x1b'");
+    expect(new InputError("a\u0000b\u009bc\u202ed\ne").message).toBe("a\\x00b\\x9bc\\u202ed\\x0ae");
+  });
+
+  test("nesting depth, and the error for a file nested too deep", () => {
+    expect(nestingDepth('{"a": [1, {"b": "[[[{{{"}], "c": {}}')).toBe(3);
+    expect(nestingDepth('"\\"["')).toBe(0);
+    expect(nestingDepth("[".repeat(5000), 10)).toBe(11);
+    const deep = write("deep.tf.json", `{"resource": ${"[".repeat(MAX_NESTING + 1)}${"]".repeat(MAX_NESTING + 1)}}`);
+    expect(nestingError("deep.tf.json", deep)?.message).toBe(`deep.tf.json: nested deeper than ${MAX_NESTING} levels; not a Terraform configuration`);
+    const shallow = write("shallow.tf.json", `{"resource": ${"[".repeat(MAX_NESTING - 1)}${"]".repeat(MAX_NESTING - 1)}}`);
+    expect(nestingError("shallow.tf.json", shallow)).toBeNull();
   });
 });

@@ -1,4 +1,3 @@
-import { DATASTORE_IMAGE_NAMES } from "../../knowledge";
 import { CATALOG } from "../../policy/catalog";
 import { RULES } from "../../policy/rules/net";
 import { compliantContainer, dockerStack, internalNetwork, publicNetwork } from "../helpers/fixtures";
@@ -31,8 +30,10 @@ function withoutNetworks(c: Json): Json {
 const NETWORKS = { backnet: internalNetwork(), frontnet: publicNetwork() };
 
 describe("net rules registry", () => {
-  test("registers exactly the NET catalog ids, in id order", () => {
-    expect(RULES.map((r) => r.meta.id)).toEqual(CATALOG.filter((m) => m.domain === "NET").map((m) => m.id));
+  test("registers exactly the NET catalog ids, in id order, all in the docker-runtime pack", () => {
+    expect(RULES.map((r) => r.meta.id)).toEqual(["NET-001", "NET-002", "NET-003"]);
+    expect(CATALOG.filter((m) => m.domain === "NET").map((m) => m.id)).toEqual(["NET-001", "NET-002", "NET-003"]);
+    expect(new Set(RULES.map((r) => r.meta.pack))).toEqual(new Set(["docker-runtime"]));
   });
 });
 
@@ -182,11 +183,55 @@ describe("NET-001 datastore on a non-internal network", () => {
     expect(sortedHits(json, "NET-001")).toEqual(["error docker_container.db"]);
   });
 
-  test("every datastore name of knowledge.ts is detected", () => {
+  test("every datastore and broker image name is detected", () => {
+    // The expected set is written out here: a name dropped from the knowledge leaf must fail this test.
+    const names = [
+      "mariadb", "mysql", "postgres", "postgresql", "redis", "valkey", "elasticsearch", "opensearch", "memcached", "rabbitmq",
+      "mongo", "mongodb", "kafka", "zookeeper", "minio", "etcd", "cassandra", "couchdb", "influxdb", "clickhouse",
+    ];
     const containers: Json = {};
-    for (const n of DATASTORE_IMAGE_NAMES) containers[n] = db(`${n}:1`, [{ name: "${docker_network.frontnet.name}" }]);
+    for (const n of names) containers[n] = db(`${n}:1`, [{ name: "${docker_network.frontnet.name}" }], { name: n });
     const json = stack({ docker_network: NETWORKS, docker_container: containers });
-    expect(sortedHits(json, "NET-001")).toHaveLength(DATASTORE_IMAGE_NAMES.size);
+    expect(sortedHits(json, "NET-001")).toEqual(names.map((n) => `error docker_container.${n}`).sort());
+  });
+});
+
+describe("NET-001 honours the bulwark.role label", () => {
+  const FRONT = [{ name: "${docker_network.frontnet.name}" }];
+  const kafka = (labels: unknown, networks: Json[] = FRONT): Json => db("confluentinc/cp-kafka:7.6.1", networks, { name: "kafka", labels });
+
+  test.each([
+    ["label blocks [{label, value}]", [{ label: "bulwark.role", value: "broker" }]],
+    ["one label block", { label: "bulwark.role", value: "datastore" }],
+    ["a map", { "bulwark.role": "cache" }],
+    ["a map, role in upper case with spaces", { "bulwark.role": " Search " }],
+  ])("non-compliant: a backend role on a non-internal network, labels as %s", (_shape, labels) => {
+    const json = stack({ docker_network: NETWORKS, docker_container: { kafka: kafka(labels) } });
+    expect(sortedHits(json, "NET-001")).toEqual(["error docker_container.kafka"]);
+    expect(findings(json, "NET-001")[0].message).toMatch(/role "(broker|datastore|cache|search)"/);
+  });
+
+  test("compliant: a backend role only on an internal network", () => {
+    const json = stack({ docker_network: NETWORKS, docker_container: { kafka: kafka([{ label: "bulwark.role", value: "broker" }], [{ name: "${docker_network.backnet.name}" }]) } });
+    expect(sortedHits(json, "NET-001")).toEqual([]);
+  });
+
+  test("compliant: an unlabelled image that is no datastore name, and a non-backend role, are not judged", () => {
+    const json = stack({
+      docker_network: NETWORKS,
+      docker_container: {
+        plain: kafka(undefined),
+        app: kafka([{ label: "bulwark.role", value: "app" }]),
+        ingress: kafka({ "bulwark.role": "ingress" }),
+        other: kafka([{ label: "team", value: "broker" }]),
+      },
+    });
+    expect(sortedHits(json, "NET-001")).toEqual([]);
+  });
+
+  test("a role label on a network the stack does not define is a warning, like a datastore image", () => {
+    const json = stack({ docker_network: NETWORKS, docker_container: { kafka: kafka({ "bulwark.role": "broker" }, [{ name: "shared-external" }]) } });
+    expect(sortedHits(json, "NET-001")).toEqual(["warning docker_container.kafka"]);
   });
 });
 

@@ -6,7 +6,12 @@ import { summarize, type Report } from "../../policy/engine";
 import { REPORT_FORMATS, formatReport, isReportFormat } from "../../policy/report";
 import { artifactUri, fingerprint, ruleName } from "../../policy/report/sarif";
 import { cell } from "../../policy/report/markdown";
-import type { Finding } from "../../policy/types";
+import { printable } from "../../policy/report/printable";
+import type { Finding, Severity } from "../../policy/types";
+
+/** The catalog's reference for DOCKER-001 (its wording belongs to the catalog, not to these tests). */
+const ANCHOR_001 = CATALOG.find((m) => m.id === "DOCKER-001")!.anchor;
+const META_008 = CATALOG.find((m) => m.id === "DOCKER-008")!;
 
 function finding(over: Partial<Finding>): Finding {
   return {
@@ -100,10 +105,10 @@ describe("sarif", () => {
       id: "DOCKER-001",
       name: "ContainerRunsPrivileged",
       shortDescription: { text: "Container runs privileged" },
-      fullDescription: { text: "Container runs privileged (CIS Docker 5.5)." },
+      fullDescription: { text: `Container runs privileged (${ANCHOR_001}).` },
       help: {
         text: expect.stringContaining("Fix: Remove `privileged = true`"),
-        markdown: expect.stringContaining("**Reference:** CIS Docker 5.5"),
+        markdown: expect.stringContaining(`**Reference:** ${ANCHOR_001}`),
       },
       defaultConfiguration: { level: "error" },
       properties: { tags: ["security", "terraform", "docker"], "security-severity": "8.0", precision: "high" },
@@ -181,9 +186,9 @@ describe("text", () => {
   });
 
   test("one line per finding with severity, rule id and message, then a fix hint", () => {
-    expect(text).toContain("    error      DOCKER-001 privileged is true. Fix: remove privileged = true.\n               ref: CIS Docker 5.5\n");
+    expect(text).toContain(`    error      DOCKER-001 privileged is true. Fix: remove privileged = true.\n               ref: ${ANCHOR_001}\n`);
     // No fix in the message: the catalog's fix is shown.
-    expect(text).toContain("    warning    DOCKER-008 memory_swap is not set\n               fix: Set `memory_swap` equal to `memory`. (seed 000 §3.4)\n");
+    expect(text).toContain(`    warning    DOCKER-008 memory_swap is not set\n               fix: ${META_008.fix} (${META_008.anchor})\n`);
     expect(text).toContain("    info       DOCKER-010 cpus with an unknown provider version\n");
   });
 
@@ -218,8 +223,8 @@ describe("markdown", () => {
 
   test("a table per stack with resource, construct path, finding and reference", () => {
     expect(md).toContain("### Stack `koha`\n\nFile: `cdktf.out/stacks/koha/cdk.tf.json`\n\n| Severity | Rule | Resource | Finding | Reference |");
-    expect(md).toContain("| 🔴 error | DOCKER-001 | `docker_container.db`<br><sub>koha/db/container</sub> | privileged is true. Fix: remove privileged = true. | CIS Docker 5.5 |");
-    expect(md).toContain("| 🟡 warning | DOCKER-008 | `docker_container.db`<br><sub>koha/db/container</sub> | memory_swap is not set<br>**Fix:** Set `memory_swap` equal to `memory`. | seed 000 §3.4 |");
+    expect(md).toContain(`| 🔴 error | DOCKER-001 | \`docker_container.db\`<br><sub>koha/db/container</sub> | privileged is true. Fix: remove privileged = true. | ${cell(ANCHOR_001)} |`);
+    expect(md).toContain(`| 🟡 warning | DOCKER-008 | \`docker_container.db\`<br><sub>koha/db/container</sub> | memory_swap is not set<br>**Fix:** ${cell(META_008.fix)} | ${cell(META_008.anchor)} |`);
     expect(md).toContain("| 🔵 info | DOCKER-010 | `docker_container.tools` |");
     expect(md).toContain("### Stack `edge`");
   });
@@ -240,5 +245,57 @@ describe("markdown", () => {
 
   test("cells cannot break the table or inject HTML", () => {
     expect(cell("a|b\nc <img src=x> & d")).toBe("a\\|b<br>c &lt;img src=x&gt; &amp; d");
+  });
+});
+
+describe("a large report with custom rules, odd characters and suppressions", () => {
+  const severities: Severity[] = ["error", "warning", "info"];
+  const findings: Finding[] = Array.from({ length: 1300 }, (_, i) => ({
+    ruleId: i % 7 === 0 ? "CUSTOM-1" : `DOCKER-0${10 + (i % 20)}`,
+    severity: severities[i % 3],
+    stack: i < 700 ? "koha" : "edge",
+    address: `docker_container.c${i % 400}`,
+    constructPath: i % 5 === 0 ? null : `koha/c${i % 400}/container`,
+    file: i < 700 ? "cdktf.out/stacks/koha/cdk.tf.json" : "cdktf.out/stacks/edge/cdk.tf.json",
+    message: `finding ${i}: "quoted" | <b>\nsecond line`,
+    suppressed: i % 11 === 0,
+    suppressionReason: i % 11 === 0 ? `accepted risk number ${i}` : null,
+  }));
+  const report: Report = { findings, summary: summarize(findings, 2, 400) };
+
+  test("json: exactly JSON.stringify of the documented document", () => {
+    const expected = {
+      version: 1,
+      findings: findings.map((f) => ({
+        ruleId: f.ruleId, severity: f.severity, stack: f.stack, address: f.address, constructPath: f.constructPath,
+        file: f.file, message: f.message, suppressed: f.suppressed, suppressionReason: f.suppressionReason,
+      })),
+      summary: report.summary,
+    };
+    expect(formatReport(report, "json")).toBe(`${JSON.stringify(expected, null, 2)}\n`);
+  });
+
+  test("sarif: canonical pretty JSON, a valid log, custom rules listed before the results use them", () => {
+    const text = formatReport(report, "sarif");
+    const log = JSON.parse(text);
+    expect(text).toBe(`${JSON.stringify(log, null, 2)}\n`);
+    expect(log).toBeValidSarifLog();
+    const rules = log.runs[0].tool.driver.rules;
+    for (const r of log.runs[0].results) expect(rules[r.ruleIndex].id).toBe(r.ruleId);
+    expect(rules.filter((r: { id: string }) => r.id === "CUSTOM-1")).toHaveLength(1);
+    expect(log.runs[0].results).toHaveLength(findings.length);
+  });
+});
+
+describe("printable", () => {
+  test("escapes C0, DEL, C1, line separators and bidi controls; keeps tab, and newlines when asked", () => {
+    expect(printable("a\u001b[31mb\u0007\u007f\u0085\u2028\u202e\u2066\tz")).toBe("a\\x1b[31mb\\x07\\x7f\\x85\\u2028\\u202e\\u2066\tz");
+    expect(printable("a\nb\r")).toBe("a\\x0ab\\x0d");
+    expect(printable("a\nb\r", { keepNewlines: true })).toBe("a\nb\\x0d");
+    expect(printable("plain é ✓")).toBe("plain é ✓");
+  });
+
+  test("markdown cells escape them too, CRLF still a line break", () => {
+    expect(cell("a\r\nb\u001bc")).toBe("a<br>b\\x1bc");
   });
 });

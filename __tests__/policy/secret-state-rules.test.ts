@@ -1,7 +1,7 @@
 import { CREDENTIAL_PATTERNS } from "../../knowledge";
 import { CATALOG } from "../../policy/catalog";
 import { RULES as SECRET } from "../../policy/rules/secret";
-import { MIN_CREDENTIAL_LENGTH, secret001 } from "../../policy/rules/secret/secret-001";
+import { MIN_CREDENTIAL_LENGTH, secret001 } from "../../policy/rules/secret/secret-001-credential-literal";
 import { RULES as STATE } from "../../policy/rules/state";
 import { buildStackIndex } from "../../policy/stack-index";
 import { compliantContainer, dockerStack } from "../helpers/fixtures";
@@ -30,8 +30,10 @@ function sortedRun(json: Json, ruleId: string): string[] {
 
 describe("secret and state rules registry", () => {
   test("each folder registers exactly its catalog ids, in id order", () => {
-    expect(SECRET.map((r) => r.meta.id)).toEqual(CATALOG.filter((m) => m.domain === "SECRET").map((m) => m.id));
-    expect(STATE.map((r) => r.meta.id)).toEqual(CATALOG.filter((m) => m.domain === "STATE").map((m) => m.id));
+    expect(SECRET.map((r) => r.meta.id)).toEqual(["SECRET-001", "SECRET-002", "SECRET-003"]);
+    expect(STATE.map((r) => r.meta.id)).toEqual(["STATE-001"]);
+    expect(CATALOG.filter((m) => m.domain === "SECRET" || m.domain === "STATE").map((m) => m.id)).toEqual(["SECRET-001", "SECRET-002", "SECRET-003", "STATE-001"]);
+    expect(new Set([...SECRET, ...STATE].map((r) => r.meta.pack))).toEqual(new Set(["secrets-state"]));
   });
 });
 
@@ -67,8 +69,13 @@ describe("SECRET-001 credential literal anywhere", () => {
     // A new format in knowledge.ts must get its shortest example here and respect MIN_CREDENTIAL_LENGTH.
     expect(CREDENTIAL_PATTERNS.map((c) => c.name)).toEqual([
       "GitHub token", "GitHub fine-grained token", "AWS access key id", "Slack token", "GitLab token", "secret key (sk-)", "private key",
+      "Stripe secret key", "Slack webhook",
     ]);
-    const shortest = ["ghp_" + "a".repeat(20), "github_pat_" + "a".repeat(20), "AKIA" + "A".repeat(16), "xoxb-" + "1".repeat(10), "glpat-" + "a".repeat(20), "sk-" + "a".repeat(20), "-----BEGIN PRIVATE KEY-----"];
+    const shortest = [
+      "ghp_" + "a".repeat(20), "github_pat_" + "a".repeat(20), "AKIA" + "A".repeat(16), "xoxb-" + "1".repeat(10), "glpat-" + "a".repeat(20), "sk-" + "a".repeat(20), "-----BEGIN PRIVATE KEY-----",
+      "rk_live_" + "a".repeat(10), "https://hooks.slack.com/services/" + "a".repeat(20),
+    ];
+    expect(shortest).toHaveLength(CREDENTIAL_PATTERNS.length);
     CREDENTIAL_PATTERNS.forEach((c, i) => {
       expect(c.pattern.test(shortest[i])).toBe(true);
       expect(shortest[i].length).toBeGreaterThanOrEqual(MIN_CREDENTIAL_LENGTH);
@@ -132,18 +139,13 @@ describe("SECRET-001 credential literal anywhere", () => {
     expect(out[1].message).toContain("`value`");
   });
 
-  test("stays fast on 50k containers", () => {
+  test("among many clean containers, only the one with a credential is reported", () => {
+    // Correctness at scale only: how fast the cheap first pass is belongs in `npm run bench`.
     const containers: Json = {};
-    for (let i = 0; i < 50_000; i++) containers[`c${i}`] = compliantContainer({ name: `c${i}`, env: [`DB_HOST=db-${i}.internal.example`, "LOG_LEVEL=info"] });
-    containers.c49999 = compliantContainer({ env: [`T=${GH_TOKEN}`] });
+    for (let i = 0; i < 2_000; i++) containers[`c${i}`] = compliantContainer({ name: `c${i}`, env: [`DB_HOST=db-${i}.internal.example`, "LOG_LEVEL=info"] });
+    containers.c1999 = compliantContainer({ env: [`T=${GH_TOKEN}`] });
     const index = buildStackIndex("big", "big.tf.json", { resource: { docker_container: containers } });
-    const t = performance.now();
-    const out = secret001.check(index);
-    const ms = performance.now() - t;
-    expect(out.map((r) => r.address)).toEqual(["docker_container.c49999"]);
-    // Typically 0.1 s warm and ~0.5 s cold under jest; the bound catches algorithmic blow-ups
-    // (per-string regex compilation, quadratic walks) without flaking on a busy machine.
-    expect(ms).toBeLessThan(1500);
+    expect(secret001.check(index).map((r) => r.address)).toEqual(["docker_container.c1999"]);
   });
 });
 

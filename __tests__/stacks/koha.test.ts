@@ -1,5 +1,6 @@
 import { synthStackJson } from "../../policy/testing";
-import { kohaStack, normalizedJson } from "../helpers/reference";
+import { KohaStack } from "../../stacks/koha";
+import { exampleConfig, kohaStack, normalizedJson, serviceLabels } from "../helpers/reference";
 
 type Json = Record<string, any>;
 
@@ -48,5 +49,25 @@ describe("koha stack (seed 000 §3)", () => {
       expect(c.memory_swap).toBe(c.memory);
       expect(c.healthcheck.test.length).toBeGreaterThan(1);
     }
+  });
+
+  test("declares exactly the services it builds: the valid names under images:", () => {
+    expect(serviceLabels(json)).toEqual([...KohaStack.services].sort());
+  });
+
+  test("a pin under images: reaches its service's image", () => {
+    const digest = `sha256:${"a".repeat(64)}`;
+    const pinned: Json = synthStackJson(kohaStack({ ...exampleConfig(), images: { mariadb: { tag: "11.8.10", digest }, cloudflared: { tag: "2026.10.0" } } }));
+    expect(pinned.resource.docker_image.mariadb.name).toBe(`mariadb:11.8.10@${digest}`);
+    expect(pinned.resource.docker_image.cloudflared.name).toMatch(/^cloudflare\/cloudflared:2026\.10\.0/);
+  });
+
+  test("without its koha or cloudflare section the stack names the missing section", () => {
+    const { cloudflare: _cf, ...noEdge } = exampleConfig();
+    void _cf;
+    expect(() => kohaStack(noEdge)).toThrow("KohaStack koha: props.config.cloudflare is missing. Fix: add a cloudflare section");
+    const { koha: _koha, ...noKoha } = exampleConfig();
+    void _koha;
+    expect(() => kohaStack(noKoha)).toThrow("KohaStack koha: props.config.koha is missing");
   });
 });

@@ -1,5 +1,6 @@
 import { policyFindings, synthStackJson } from "../../policy/testing";
-import { exampleConfig, normalizedJson, singleServerStack } from "../helpers/reference";
+import { SingleServerStack } from "../../stacks/single-server";
+import { exampleConfig, normalizedJson, serviceLabels, singleServerStack } from "../helpers/reference";
 
 type Json = Record<string, any>;
 
@@ -22,8 +23,6 @@ describe("single-server stack (seed 002)", () => {
   });
 
   test("the loopback port follows the configuration", () => {
-    const s = singleServerStack(exampleConfig({}));
-    void s;
     const other: Json = synthStackJson(singleServerStack({ ...exampleConfig(), singleServer: { ...exampleConfig().singleServer, postgresHostPort: 15433 } }));
     expect(other.resource.docker_container.db.ports[0]).toMatchObject({ external: 15433, ip: "127.0.0.1" });
   });
@@ -60,9 +59,31 @@ describe("single-server stack (seed 002)", () => {
     }
   });
 
-  test("PostgreSQL only on the internal network; api and bot on both tiers", () => {
-    expect(containers.db.networks_advanced.map((n: Json) => n.name)).toEqual(["${docker_network.app_backnet.name}"]);
+  test("PostgreSQL on the internal network plus its own loopback publication network; api and bot on both tiers", () => {
+    expect(containers.db.networks_advanced.map((n: Json) => n.name)).toEqual(["${docker_network.app_backnet.name}", "${docker_network.db_publish.name}"]);
     expect(json.resource.docker_network.app_backnet.internal).toBe(true);
+    // Docker publishes no port of a container on internal networks only (moby#36174): the
+    // publication network has db alone on it, binds to loopback and has no IP masquerading.
+    const publish = json.resource.docker_network.db_publish;
+    expect(publish.internal).toBe(false);
+    expect(publish.options["com.docker.network.bridge.host_binding_ipv4"]).toBe("127.0.0.1");
+    expect(publish.options["com.docker.network.bridge.enable_ip_masquerade"]).toBe("false");
+    const members = Object.values(containers).filter((c: Json) => c.networks_advanced.some((n: Json) => n.name === "${docker_network.db_publish.name}"));
+    expect(members).toEqual([containers.db]);
+    expect(containers.db.ports).toEqual([{ internal: 5432, external: 5433, ip: "127.0.0.1", protocol: "tcp" }]);
     expect(containers.api.networks_advanced).toHaveLength(2);
+  });
+
+  test("declares exactly the services it builds: the valid names under images:", () => {
+    expect(serviceLabels(json)).toEqual([...SingleServerStack.services].sort());
+  });
+
+  test("needs only its own section and the shared settings", () => {
+    const { koha: _k, cloudflare: _c, github: _g, ...only } = exampleConfig();
+    void [_k, _c, _g];
+    expect(JSON.stringify(synthStackJson(singleServerStack(only)))).toBe(JSON.stringify(json));
+    const { singleServer: _s, ...none } = exampleConfig();
+    void _s;
+    expect(() => singleServerStack(none)).toThrow("SingleServerStack single-server: props.config.singleServer is missing");
   });
 });

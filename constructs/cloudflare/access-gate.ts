@@ -1,6 +1,7 @@
 /**
  * AccessGate: Cloudflare Access (Zero Trust) in front of self-hosted hostnames — the SSO of
- * seed 000 §7 and the admin allow-listing of seed 001 §8.2.
+ * single sign-on for administrative interfaces and their allow-listing by
+ * source range (Cloudflare Zero Trust Access; OWASP ASVS V4 access control).
  *
  * One gate holds reusable policies (provider v5 `cloudflare_zero_trust_access_policy`, no
  * application id) and creates one self-hosted application per protected hostname:
@@ -9,7 +10,7 @@
  *   are given they are a `require` (AND): the person must match an identity AND come from one of
  *   the ranges (a Zero Trust IP list, since every require rule must hold);
  * - a separate break-glass policy (`non_identity`) for one emergency service token, so the
- *   platform stays reachable when the IdP is down (seed 000 §7.2). Its client id and secret are
+ *   platform stays reachable when the IdP is down. Its client id and secret are
  *   sensitive outputs; the README describes how to store, use and rotate it.
  *
  * The tunnel validates the Access JWT at the origin with the application's `aud`
@@ -28,7 +29,7 @@ import { ZeroTrustAccessServiceToken } from "@cdktf/provider-cloudflare/lib/zero
 import { ZeroTrustList } from "@cdktf/provider-cloudflare/lib/zero-trust-list";
 import { checkHostname, claim, failer, isDnsName, logicalName } from "./common";
 
-/** Members of identity-provider groups (seed 000 §7: Entra ID as the single IdP). */
+/** Members of identity-provider groups (for example Entra ID as the single IdP). */
 export interface IdentityProviderGroups {
   /** Id of the identity provider configured in Zero Trust (Settings → Authentication). */
   readonly identityProviderId: string;
@@ -65,13 +66,13 @@ export interface AccessGateProps {
   /** People allowed by identity-provider group. @default none */
   readonly identityProviderGroups?: readonly IdentityProviderGroups[];
   /**
-   * Source ranges (CIDR) a person must ALSO come from: office, VPN egress (seed 001 §8.2).
+   * Source ranges (CIDR) a person must ALSO come from: office, VPN egress.
    * @default none — any source address, identity alone decides
    */
   readonly ipRanges?: readonly string[];
   /**
    * How long an Access session lasts before the person signs in again.
-   * @default "8h" (seed 001 §8.1: 8 hours maximum)
+   * @default "8h" (a working day; OWASP ASVS V3.3 session timeouts)
    */
   readonly sessionDuration?: string;
   /**
@@ -216,7 +217,7 @@ export class AccessGate extends Construct {
     });
     this.allowPolicy.overrideLogicalId(`${this.name}_allow`);
 
-    // --- break glass (seed 000 §7.2) --------------------------------------------------------
+    // --- break glass -------------------------------------------------------------------------
     if (props.breakGlass !== false) {
       const duration = props.breakGlass?.duration ?? "8760h";
       if (!/^\d+h$/.test(duration)) fail("breakGlass.duration", `"${duration}" is not a duration in hours`, "write it like \"8760h\" (one year) or \"720h\"");

@@ -1,5 +1,6 @@
 /**
- * EdgeProtection: the zone's WAF and rate limits (seed 001 §8.2), as Cloudflare's entrypoint
+ * EdgeProtection: the zone's WAF and rate limits (OWASP API Security Top 10 API4:2023, unrestricted
+ * resource consumption), as Cloudflare's entrypoint
  * rulesets. The provider allows ONE entrypoint ruleset per zone and phase, so this construct owns
  * both phases of its zone and refuses a second EdgeProtection for the same zone in a stack; add
  * further rules with `addRateLimit` instead.
@@ -65,7 +66,7 @@ export interface WafOptions {
 }
 
 export interface ApiRateLimitOptions {
-  /** Requests per minute one client may send to the API paths (seed 001 §8.2). @default 100 */
+  /** Requests per minute one client may send to the API paths. @default 100 */
   readonly requestsPerMinute?: number;
   /** Path prefixes counted as API. @default ["/api/"] */
   readonly pathPrefixes?: readonly string[];
@@ -186,7 +187,7 @@ export class EdgeProtection extends Construct {
     // --- API rate limit -----------------------------------------------------------------
     const rl = props.rateLimit ?? {};
     const rpm = rl.requestsPerMinute ?? 100;
-    if (!Number.isInteger(rpm) || rpm < 1) fail("rateLimit.requestsPerMinute", `is ${rpm}`, "give a whole number of requests per minute >= 1 (seed 001: 100)");
+    if (!Number.isInteger(rpm) || rpm < 1) fail("rateLimit.requestsPerMinute", `is ${rpm}`, "give a whole number of requests per minute >= 1 (default 100)");
     const prefixes = rl.pathPrefixes ?? ["/api/"];
     if (prefixes.length === 0) fail("rateLimit.pathPrefixes", "is empty", "give at least one path prefix such as \"/api/\"");
     for (const p of prefixes) {

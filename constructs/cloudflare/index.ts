@@ -10,7 +10,6 @@ export {
   type RateLimitRule,
   type WafOptions,
 } from "./edge-protection";
-export { addKohaEdge, type KohaEdge, type KohaEdgeProps } from "./koha-edge";
 export {
   CloudflareTunnelIngress,
   type CloudflareTunnelIngressProps,

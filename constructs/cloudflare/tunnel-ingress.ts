@@ -1,5 +1,5 @@
 /**
- * CloudflareTunnelIngress: the only way in (seed 000 §3.2–3.3). A remotely managed Cloudflare
+ * CloudflareTunnelIngress: the only way in. A remotely managed Cloudflare
  * Tunnel whose ingress is built from the services that declare a public hostname, a proxied CNAME
  * per hostname, and the `cloudflared` connector as a HardenedContainer on the front network.
  *

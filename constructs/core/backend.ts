@@ -4,9 +4,19 @@
  * machine), or S3 (always encrypted, always locked) or Terraform Cloud by configuration.
  */
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, type TerraformStack } from "cdktf";
-import type { DeploymentConfig } from "../../config/schema";
 
-export type BackendConfig = DeploymentConfig["backend"];
+/** Where state lives. The deployment configuration's `backend` section has this shape (config/schema.ts). */
+export type BackendConfig =
+  | { readonly type: "local"; /** relative to the project */ readonly directory: string }
+  | {
+      readonly type: "s3";
+      readonly bucket: string;
+      readonly region: string;
+      readonly keyPrefix: string;
+      readonly kmsKeyId?: string;
+      readonly dynamodbTable?: string;
+    }
+  | { readonly type: "cloud"; readonly organization: string; readonly workspacePrefix: string; readonly hostname: string };
 
 /** Declare the configured backend on a stack; state files are keyed by the stack name. */
 export function applyBackend(stack: TerraformStack, backend: BackendConfig, stackName: string): void {

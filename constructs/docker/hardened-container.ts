@@ -51,7 +51,7 @@ export interface HardenedContainerProps {
   /** Team or person responsible; becomes the `bulwark.owner` label. */
   readonly owner: string;
   /**
-   * Host ports to publish, loopback only (seed 002's `127.0.0.1:5433:5432`).
+   * Host ports to publish, loopback only (e.g. PostgreSQL on `127.0.0.1:5433` for operators).
    * @default none — reach services over the networks and the tunnel
    */
   readonly publish?: readonly PublishedPort[];

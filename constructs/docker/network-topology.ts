@@ -1,5 +1,6 @@
 /**
- * NetworkTopology: the two-tier network split of seed 000 §3.2.
+ * NetworkTopology: the two-tier network split (CIS Docker Benchmark §5.30: no default bridge;
+ * NIST SP 800-190 §4.3.3: separate workloads of different sensitivity).
  * - `frontnet`: the tier the ingress connector and the web apps share (not internal: the
  *   connector needs egress to the Cloudflare edge).
  * - `backnet`: `internal: true`, no route off the host; datastores and brokers live here.

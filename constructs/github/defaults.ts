@@ -1,5 +1,5 @@
 /**
- * The governance defaults of seed 000 phases 1–2, in one place so the construct, the templates,
+ * The governance defaults, in one place so the construct, the templates,
  * the tests and the README quote the same lists.
  */
 
@@ -11,7 +11,7 @@
 export const SHA_PINNING_CHECK = "actions-pinned";
 
 /**
- * Status checks required on the default branch (seed 000 §1.3: hadolint, shellcheck, trivy
+ * Status checks required on the default branch (hadolint, shellcheck, trivy
  * config, trivy image, secret scan, compose validation) plus the SHA-pinning check (§2.2).
  * The names are the check-run names your workflows report (the job `name:`, or the job id).
  */
@@ -33,24 +33,24 @@ export interface CriticalPath {
 }
 
 /**
- * Critical paths of seed 000 §1.2 plus the governance files themselves (whoever may edit
+ * Critical paths (build, CI/CD, runtime topology) plus the governance files themselves (whoever may edit
  * CODEOWNERS or the workflows may grant themselves anything else). They are written last in
  * CODEOWNERS because the last matching pattern wins, so a catch-all `*` cannot override them.
  */
 export const CRITICAL_PATHS: readonly CriticalPath[] = [
-  { pattern: "/.github/workflows/", why: "CI/CD definitions (seed 000 §1.2)" },
+  { pattern: "/.github/workflows/", why: "CI/CD definitions" },
   { pattern: "/.github/CODEOWNERS", why: "who owns review" },
   { pattern: "/.github/dependabot.yml", why: "dependency update policy" },
   { pattern: "/SECURITY.md", why: "vulnerability reporting policy" },
-  { pattern: "Dockerfile", why: "image build (seed 000 §1.2)" },
-  { pattern: "/scripts/koha-setup/", why: "instance setup scripts (seed 000 §1.2)" },
-  { pattern: "docker-compose.yaml", why: "runtime topology, deploy repository (seed 000 §1.2)" },
+  { pattern: "Dockerfile", why: "image build" },
+  { pattern: "/scripts/koha-setup/", why: "instance setup scripts" },
+  { pattern: "docker-compose.yaml", why: "runtime topology, deploy repository" },
 ];
 
 /** Dependabot version-update ecosystems the construct can write into `.github/dependabot.yml`. */
 export type DependabotEcosystem = "github-actions" | "docker" | "docker-compose" | "npm" | "pip" | "composer" | "gomod" | "terraform";
 
-/** `github-actions` keeps SHA pins current; `docker` keeps base images current (seed 000 §0.5). */
+/** `github-actions` keeps SHA pins current; `docker` keeps base images current (OpenSSF Scorecard Dependency-Update-Tool). */
 export const DEFAULT_DEPENDABOT_ECOSYSTEMS: readonly DependabotEcosystem[] = ["github-actions", "docker"];
 
 /** CODEOWNERS owner: `@user`, `@org/team` or an e-mail address (same rule as config/schema.ts). */

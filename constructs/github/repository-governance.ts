@@ -1,5 +1,6 @@
 /**
- * RepositoryGovernance: one GitHub repository governed as code (seed 000 phases 0–2, seed 002).
+ * RepositoryGovernance: one GitHub repository governed as code (OpenSSF Scorecard checks
+ * Branch-Protection, Code-Review, Token-Permissions, Pinned-Dependencies, Dependency-Update-Tool).
  *
  * - Repository settings: visibility, squash-only merges, branches deleted on merge, Dependabot
  *   alerts and security updates, secret scanning with push protection.
@@ -107,7 +108,7 @@ export interface RepositoryGovernanceProps {
   readonly requireLastPushApproval?: boolean;
   /**
    * Status checks that must pass before merging (check-run names). Add more with `addRequiredCheck`.
-   * @default DEFAULT_REQUIRED_CHECKS (seed 000 §1.3 plus `actions-pinned`)
+   * @default DEFAULT_REQUIRED_CHECKS
    */
   readonly requiredChecks?: readonly string[];
   /** Branches must be up to date with the base before merging (Scorecard tier 2). @default true */

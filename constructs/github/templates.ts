@@ -18,7 +18,7 @@ function lines(entries: readonly CodeOwnerEntry[]): string[] {
 }
 
 /**
- * CODEOWNERS: the user's entries first, then the critical paths of seed 000 §1.2. GitHub applies
+ * CODEOWNERS: the user's entries first, then the critical paths (DEFAULT_CRITICAL_PATHS). GitHub applies
  * the LAST matching pattern, so the critical paths stay owned whatever the entries above say.
  * A user entry with the same pattern as a critical path replaces the default owners there.
  */
@@ -29,7 +29,7 @@ export function renderCodeOwners(entries: readonly CodeOwnerEntry[], criticalPat
   const pinned: CodeOwnerEntry[] = CRITICAL_PATHS.map((p) => ({ pattern: p.pattern, owners: override.get(p.pattern) ?? criticalPathOwners }));
   const out = [HEADER, "# The last matching pattern wins: critical paths come last so nothing above can weaken them.", ""];
   if (own.length > 0) out.push("# Repository owners", ...lines(own), "");
-  out.push("# Critical paths (seed 000 §1.2 and the governance files): always need a code-owner review", ...lines(pinned));
+  out.push("# Critical paths (build, CI/CD, runtime topology and the governance files): always need a code-owner review", ...lines(pinned));
   return out.join("\n") + "\n";
 }
 

@@ -194,5 +194,12 @@ export function mariadbProfile(opts: MariaDbProfileOptions): ServiceSpec {
     dataVolumes: [{ name: "data", path: MARIADB_DATA_PATH }],
     capabilities: [],
     provenance: MARIADB_PROVENANCE,
+    // The same values mariadbBinlogArgs rendered into the command: the backup plan replays them.
+    backup: {
+      engine: "mariadb",
+      volume: "data",
+      port: MARIADB_PORT,
+      changeLog: { kind: "binlog", basename: "mariadb-bin", serverId: opts.serverId, retentionSeconds: opts.binlogExpireSeconds ?? 604_800, format: "ROW", durable: opts.syncBinlog ?? true },
+    },
   });
 }

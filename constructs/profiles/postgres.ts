@@ -131,5 +131,15 @@ export function postgresProfile(opts: PostgresProfileOptions): ServiceSpec {
     dataVolumes: [{ name: "data", path: postgresDataPath(image.tag) }],
     capabilities: [],
     provenance: POSTGRES_PROVENANCE,
+    // WAL at the server's default wal_level (replica) streams to pg_receivewal; `minimal` or
+    // max_wal_senders=0 leave nothing to stream, so only full backups are possible then.
+    backup: {
+      engine: "postgresql",
+      volume: "data",
+      port: POSTGRES_PORT,
+      changeLog: opts.settings?.wal_level === "minimal" || opts.settings?.max_wal_senders === "0"
+        ? { kind: "none", why: `settings ${opts.settings?.wal_level === "minimal" ? "wal_level=minimal" : "max_wal_senders=0"} leave no WAL to stream` }
+        : { kind: "wal", walLevel: opts.settings?.wal_level === "logical" ? "logical" : "replica" },
+    },
   });
 }

@@ -180,4 +180,8 @@ export interface ServiceSpec {
   readonly stopGracePeriod?: Duration;
   /** Where each fact of this spec comes from (image version, Dockerfile/entrypoint read). */
   readonly provenance?: string;
+  /** How the service's data is backed up (engine, data volume, change log for PITR). @default none: the service holds no data to back up */
+  readonly backup?: import("./backup").BackupSpec;
+  /** How the service is observed (metrics, exporter, probes); read by constructs/monitoring, ignored by the Docker renderer. @default not observed */
+  readonly observability?: import("./observability").ObservabilitySpec;
 }

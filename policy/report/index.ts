@@ -3,11 +3,10 @@
  * so that a finding reads the same wherever it surfaces.
  */
 import type { Report } from "../engine";
-import { joinPieces, type Pieces } from "./chunks";
-import { formatJson, jsonPieces } from "./json";
-import { formatMarkdown, markdownPieces } from "./markdown";
-import { formatSarif, sarifPieces, type Locate } from "./sarif";
-import { formatText, textPieces } from "./text";
+import { formatJson } from "./json";
+import { formatMarkdown } from "./markdown";
+import { formatSarif, type Locate } from "./sarif";
+import { formatText } from "./text";
 
 export type ReportFormat = "text" | "json" | "sarif" | "markdown";
 
@@ -26,23 +25,15 @@ export function isReportFormat(s: string): s is ReportFormat {
 
 /** The report as text in the given format, ending with a newline. */
 export function formatReport(report: Report, format: ReportFormat, options: FormatOptions = {}): string {
-  return joinPieces(reportPieces(report, format, options));
-}
-
-/**
- * The same text in pieces, produced as they are consumed: what the CLI writes out, so that a
- * report of any size never exists as one string (policy/report/chunks.ts).
- */
-export function reportPieces(report: Report, format: ReportFormat, options: FormatOptions = {}): Pieces {
   switch (format) {
     case "text":
-      return textPieces(report, { color: options.color ?? false });
+      return formatText(report, { color: options.color ?? false });
     case "json":
-      return jsonPieces(report);
+      return formatJson(report);
     case "sarif":
-      return sarifPieces(report, { locate: options.locate });
+      return formatSarif(report, { locate: options.locate });
     case "markdown":
-      return markdownPieces(report);
+      return formatMarkdown(report);
     default: {
       const never: never = format;
       throw new Error(`unknown report format ${String(never)}`);
@@ -51,6 +42,5 @@ export function reportPieces(report: Report, format: ReportFormat, options: Form
 }
 
 export { formatJson, formatMarkdown, formatSarif, formatText };
-export { writeBatched, type Pieces } from "./chunks";
 export type { Locate };
 export { TOOL_NAME, TOOL_VERSION } from "./sarif";

@@ -4,7 +4,6 @@
  */
 import type { Report } from "../engine";
 import type { Finding } from "../types";
-import { hole, joinPieces, prettyJsonWithArray } from "./chunks";
 
 export const JSON_REPORT_VERSION = 1;
 
@@ -22,15 +21,11 @@ function findingJson(f: Finding) {
   };
 }
 
-function* eachFinding(findings: readonly Finding[]) {
-  for (const f of findings) yield findingJson(f);
-}
-
-/** The JSON report in pieces (`JSON.stringify(doc, null, 2)` plus a newline, findings streamed). */
-export function* jsonPieces(report: Report): Generator<string> {
+/** `JSON.stringify(doc, null, 2)` plus a newline. */
+export function formatJson(report: Report): string {
   const doc = {
     version: JSON_REPORT_VERSION,
-    findings: hole(),
+    findings: report.findings.map(findingJson),
     summary: {
       stacks: report.summary.stacks,
       resources: report.summary.resources,
@@ -40,10 +35,5 @@ export function* jsonPieces(report: Report): Generator<string> {
       suppressed: report.summary.suppressed,
     },
   };
-  yield* prettyJsonWithArray(doc, eachFinding(report.findings));
-  yield "\n";
-}
-
-export function formatJson(report: Report): string {
-  return joinPieces(jsonPieces(report));
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }

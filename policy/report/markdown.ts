@@ -7,19 +7,19 @@
  */
 import type { Report } from "../engine";
 import type { Finding, Severity } from "../types";
-import { asLines, joinPieces } from "./chunks";
+import { printable } from "./printable";
 import { catalogFix, groupFindings, metaOf, plural, summarySentence } from "./text";
 
 const BADGE: Record<Severity, string> = { error: "🔴 error", warning: "🟡 warning", info: "🔵 info" };
 
-/** Text safe inside a table cell: no raw HTML, no column break, no line break. */
+/** Text safe inside a table cell: no raw HTML, no column break, no line break, no control character. */
 export function cell(s: string): string {
-  return s
+  return printable(s.replace(/\r\n/g, "\n"), { keepNewlines: true })
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/\|/g, "\\|")
-    .replace(/\r?\n/g, "<br>");
+    .replace(/\n/g, "<br>");
 }
 
 /** Inline code in a cell; backticks cannot occur in addresses but may in odd stack names. */
@@ -42,12 +42,7 @@ function referenceCell(ruleId: string): string {
 }
 
 export function formatMarkdown(report: Report): string {
-  return joinPieces(markdownPieces(report));
-}
-
-/** The markdown report in pieces, one line each. */
-export function markdownPieces(report: Report): Generator<string> {
-  return asLines(markdownLines(report));
+  return `${[...markdownLines(report)].join("\n")}\n`;
 }
 
 function* markdownLines(report: Report): Generator<string> {

@@ -18,7 +18,6 @@ import packageJson from "../../package.json";
 import { CATALOG } from "../catalog";
 import type { Report } from "../engine";
 import type { RuleMeta, Severity } from "../types";
-import { hole, joinPieces, prettyJsonWithArray } from "./chunks";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -102,12 +101,11 @@ export function fingerprint(ruleId: string, stack: string, address: string): str
   return createHash("sha256").update(`${ruleId}\u0000${stack}\u0000${address}`).digest("hex").slice(0, 32);
 }
 
-/** The SARIF log in pieces (`JSON.stringify(log, null, 2)` plus a newline, results streamed). */
-export function* sarifPieces(report: Report, options: SarifOptions = {}): Generator<string> {
+/** The SARIF log as pretty JSON plus a newline. */
+export function formatSarif(report: Report, options: SarifOptions = {}): string {
   const rules: Array<ReturnType<typeof ruleDescriptor> | ReturnType<typeof unknownDescriptor>> = CATALOG.map(ruleDescriptor);
   const ruleIndex = new Map(CATALOG.map((m, i) => [m.id, i]));
-  // Rules outside the catalog (custom rules) get descriptors in order of first appearance; the
-  // driver, printed before the results, must list them all.
+  // Rules outside the catalog (custom rules) get descriptors in order of first appearance.
   for (const f of report.findings) {
     if (!ruleIndex.has(f.ruleId)) {
       ruleIndex.set(f.ruleId, rules.length);
@@ -120,29 +118,27 @@ export function* sarifPieces(report: Report, options: SarifOptions = {}): Genera
     if (uri === undefined) uris.set(file, (uri = artifactUri(file)));
     return uri;
   };
-  function* results() {
-    for (const f of report.findings) {
-      const line = options.locate?.(f.file, f.address);
-      yield {
-        ruleId: f.ruleId,
-        ruleIndex: ruleIndex.get(f.ruleId)!,
-        level: LEVEL[f.severity],
-        message: { text: f.message },
-        locations: [
-          {
-            physicalLocation: {
-              artifactLocation: { uri: uriOf(f.file) },
-              region: { startLine: line !== undefined && line >= 1 ? line : 1 },
-            },
-            logicalLocations: [{ name: f.address, fullyQualifiedName: `${f.stack}/${f.address}`, kind: "resource" }],
+  const results = report.findings.map((f) => {
+    const line = options.locate?.(f.file, f.address);
+    return {
+      ruleId: f.ruleId,
+      ruleIndex: ruleIndex.get(f.ruleId)!,
+      level: LEVEL[f.severity],
+      message: { text: f.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: uriOf(f.file) },
+            region: { startLine: line !== undefined && line >= 1 ? line : 1 },
           },
-        ],
-        partialFingerprints: { "bulwarkFindingHash/v1": fingerprint(f.ruleId, f.stack, f.address) },
-        ...(f.suppressed ? { suppressions: [{ kind: "inSource", justification: f.suppressionReason ?? "" }] } : {}),
-        properties: { stack: f.stack, constructPath: f.constructPath },
-      };
-    }
-  }
+          logicalLocations: [{ name: f.address, fullyQualifiedName: `${f.stack}/${f.address}`, kind: "resource" }],
+        },
+      ],
+      partialFingerprints: { "bulwarkFindingHash/v1": fingerprint(f.ruleId, f.stack, f.address) },
+      ...(f.suppressed ? { suppressions: [{ kind: "inSource", justification: f.suppressionReason ?? "" }] } : {}),
+      properties: { stack: f.stack, constructPath: f.constructPath },
+    };
+  });
   const driver = {
     name: TOOL_NAME,
     ...(TOOL_INFORMATION_URI ? { informationUri: TOOL_INFORMATION_URI } : {}),
@@ -153,12 +149,7 @@ export function* sarifPieces(report: Report, options: SarifOptions = {}): Genera
   const log = {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
-    runs: [{ tool: { driver }, columnKind: "utf16CodeUnits", results: hole() }],
+    runs: [{ tool: { driver }, columnKind: "utf16CodeUnits", results }],
   };
-  yield* prettyJsonWithArray(log, results());
-  yield "\n";
-}
-
-export function formatSarif(report: Report, options: SarifOptions = {}): string {
-  return joinPieces(sarifPieces(report, options));
+  return `${JSON.stringify(log, null, 2)}\n`;
 }

@@ -8,7 +8,7 @@
 import { CATALOG } from "../catalog";
 import type { Report, Summary } from "../engine";
 import type { Finding, RuleMeta, Severity } from "../types";
-import { asLines, joinPieces } from "./chunks";
+import { printable } from "./printable";
 
 export interface TextOptions {
   /** ANSI colours; the CLI enables them only for a TTY without NO_COLOR. @default false */
@@ -100,39 +100,37 @@ const LABEL_WIDTH = 10; // "suppressed"
 const RULE_WIDTH = 10; // "SECRET-001"
 const CONTINUATION = " ".repeat(4 + LABEL_WIDTH + 1);
 
+/**
+ * The text report, one line per entry. Everything taken from the judged input (stack, file,
+ * address, construct path, message, reason) is shown with its control characters escaped
+ * (`printable`), so a value in the JSON cannot drive the terminal; messages keep their line breaks.
+ */
 export function formatText(report: Report, options: TextOptions = {}): string {
-  return joinPieces(textPieces(report, options));
-}
-
-/** The text report in pieces, one line each. */
-export function textPieces(report: Report, options: TextOptions = {}): Generator<string> {
-  return asLines(textLines(report, options));
-}
-
-function* textLines(report: Report, options: TextOptions): Generator<string> {
   const paint = (style: Style, s: string) => (options.color ? `${SGR[style]}${s}${SGR.reset}` : s);
+  const lines: string[] = [];
   for (const group of groupFindings(report.findings)) {
-    yield `${paint("bold", group.stack)}  ${paint("dim", group.file)}`;
+    lines.push(`${paint("bold", printable(group.stack))}  ${paint("dim", printable(group.file))}`);
     for (const res of group.resources) {
-      yield `  ${paint("bold", res.address)}${res.constructPath ? `  ${paint("dim", `(${res.constructPath})`)}` : ""}`;
+      lines.push(`  ${paint("bold", printable(res.address))}${res.constructPath ? `  ${paint("dim", `(${printable(res.constructPath)})`)}` : ""}`);
       for (const f of res.findings) {
         const label = f.suppressed ? "suppressed" : f.severity;
         const style: Style = f.suppressed ? "dim" : SEVERITY_STYLE[f.severity];
-        const message = (f.suppressed ? `[${f.severity}] ` : "") + f.message.replace(/\n/g, `\n${CONTINUATION}`);
-        yield `    ${paint(style, label.padEnd(LABEL_WIDTH))} ${paint("bold", f.ruleId.padEnd(RULE_WIDTH))} ${message}`;
+        const message = (f.suppressed ? `[${f.severity}] ` : "") + printable(f.message, { keepNewlines: true }).replace(/\n/g, `\n${CONTINUATION}`);
+        lines.push(`    ${paint(style, label.padEnd(LABEL_WIDTH))} ${paint("bold", printable(f.ruleId).padEnd(RULE_WIDTH))} ${message}`);
         if (f.suppressed) {
-          yield `${CONTINUATION}${paint("dim", `reason: ${f.suppressionReason ?? ""}`)}`;
+          lines.push(`${CONTINUATION}${paint("dim", `reason: ${printable(f.suppressionReason ?? "")}`)}`);
         } else {
           const meta = metaOf(f.ruleId);
           const fix = catalogFix(f);
-          if (fix) yield `${CONTINUATION}${paint("dim", `fix: ${fix}${meta ? ` (${meta.anchor})` : ""}`)}`;
-          else if (meta) yield `${CONTINUATION}${paint("dim", `ref: ${meta.anchor}`)}`;
+          if (fix) lines.push(`${CONTINUATION}${paint("dim", `fix: ${fix}${meta ? ` (${meta.anchor})` : ""}`)}`);
+          else if (meta) lines.push(`${CONTINUATION}${paint("dim", `ref: ${meta.anchor}`)}`);
         }
       }
     }
-    yield "";
+    lines.push("");
   }
   const s = report.summary;
   const summaryStyle: Style = s.errors > 0 ? "red" : s.warnings > 0 ? "yellow" : "green";
-  yield paint(summaryStyle, summarySentence(s));
+  lines.push(paint(summaryStyle, summarySentence(s)));
+  return `${lines.join("\n")}\n`;
 }

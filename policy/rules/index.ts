@@ -6,5 +6,5 @@ import { RULES as CF } from "./cloudflare";
 import { RULES as SECRET } from "./secret";
 import { RULES as STATE } from "./state";
 
-/** Every rule of the catalog, in catalog order. */
+/** Every rule, in catalog order (domain by domain, in id order): the catalog is derived from it. */
 export const ALL_RULES: readonly Rule[] = [...DOCKER, ...NET, ...GH, ...CF, ...SECRET, ...STATE];

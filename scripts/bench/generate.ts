@@ -1,5 +1,5 @@
 /** Synthetic policy-benchmark stacks cloned from the reference stacks' containers. */
-type Json = Record<string, any>;
+export type Json = Record<string, any>;
 
 /** A stack of `count` containers cloned from the reference stacks' containers. */
 export function generateStack(templates: Json[], count: number): Json {

@@ -1,5 +1,5 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { doc } from "../references";
 import { TUNNEL, TUNNEL_CONFIG, show } from "./util";
 
 /**
@@ -10,9 +10,14 @@ import { TUNNEL, TUNNEL_CONFIG, show } from "./util";
  * Only tunnels referenced from a config's `tunnel_id` are judged. A `config_src` that is an
  * unresolvable reference (`${var.x}`) is unknown and not reported.
  */
-export const cf001: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("CF-001"),
+export const cf001 = defineResourceRule({
+  id: "CF-001",
+  severity: "error",
+  pack: "cloudflare-edge",
+  title: "Tunnel config not remotely managed",
+  description: "A tunnel whose ingress is managed by a `cloudflare_zero_trust_tunnel_cloudflared_config` is not created with `config_src = \"cloudflare\"`, so cloudflared ignores the remote configuration.",
+  fix: "Set `config_src = \"cloudflare\"` on the tunnel (at creation).",
+  references: [doc("Terraform registry: cloudflare/cloudflare zero_trust_tunnel_cloudflared (config_src)", "https://registry.terraform.io/providers/cloudflare/cloudflare/latest/docs/resources/zero_trust_tunnel_cloudflared")],
   types: [TUNNEL],
   check(res, index) {
     // Scanning the (few) configs directly is cheaper than building the stack's reverse index.
@@ -34,4 +39,4 @@ export const cf001: ResourceRule = {
       message: `Tunnel ${res.address} is configured by ${configs[0].address} but has config_src = ${show(raw)}: cloudflared ignores the remote ingress. Fix: set config_src = "cloudflare" (changing it later replaces the tunnel).`,
     }];
   },
-};
+});

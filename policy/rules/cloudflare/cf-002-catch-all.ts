@@ -1,5 +1,5 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { doc } from "../references";
 import { TUNNEL_CONFIG, isBlank, matchesAllHosts, show, tunnelConfigView } from "./util";
 
 const HTTP_STATUS = /^http_status:\d{3}$/;
@@ -11,9 +11,14 @@ const FIX = 'Fix: end config.ingress with { service = "http_status:404" } (no ho
  * hostnames never reach an origin. A missing or empty ingress list fails too. An ingress list or
  * catch-all service given as an unresolvable `${…}` expression is unknown and not reported.
  */
-export const cf002: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("CF-002"),
+export const cf002 = defineResourceRule({
+  id: "CF-002",
+  severity: "error",
+  pack: "cloudflare-edge",
+  title: "Tunnel ingress has no catch-all",
+  description: "The last ingress rule of a tunnel config does not match every request with a fixed status (`http_status:NNN`), or the ingress list is empty.",
+  fix: "End the ingress with a rule without hostname and service `http_status:404`.",
+  references: [doc("Cloudflare documentation: Tunnel ingress rules (catch-all rule)", "https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/configure-tunnels/local-management/configuration-file/")],
   types: [TUNNEL_CONFIG],
   check(res, index) {
     const { ingress } = tunnelConfigView(res);
@@ -38,4 +43,4 @@ export const cf002: ResourceRule = {
       message: `Tunnel config ${res.address}: the catch-all ingress rule (ingress[${last.position}]) sends every unknown host to service ${show(service)} instead of a fixed status. Fix: use service = "http_status:404".`,
     }];
   },
-};
+});

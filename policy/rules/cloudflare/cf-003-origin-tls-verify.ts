@@ -1,5 +1,6 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule, RuleResult } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { doc } from "../references";
+import type { RuleResult } from "../../types";
 import { TUNNEL_CONFIG, isTrue, tunnelConfigView } from "./util";
 
 const FIX = "Fix: remove no_tls_verify and give the origin a certificate cloudflared trusts (origin_request.ca_pool / origin_server_name).";
@@ -9,9 +10,14 @@ const FIX = "Fix: remove no_tls_verify and give the origin a certificate cloudfl
  * and the origin. Reported once per place it is set (config-level default and each ingress rule),
  * all on the config resource. String "true" counts; references are unknown and not reported.
  */
-export const cf003: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("CF-003"),
+export const cf003 = defineResourceRule({
+  id: "CF-003",
+  severity: "error",
+  pack: "cloudflare-edge",
+  title: "Origin TLS verification disabled",
+  description: "`origin_request.no_tls_verify = true` on the config or an ingress rule turns off certificate checks between cloudflared and the origin.",
+  fix: "Remove `no_tls_verify`; give the origin a certificate cloudflared trusts.",
+  references: [doc("Cloudflare documentation: Tunnel origin parameters (noTLSVerify)", "https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/configure-tunnels/origin-parameters/")],
   types: [TUNNEL_CONFIG],
   check(res) {
     const view = tunnelConfigView(res);
@@ -33,4 +39,4 @@ export const cf003: ResourceRule = {
     }
     return out;
   },
-};
+});

@@ -1,5 +1,6 @@
-import { ruleMeta } from "../../catalog";
-import type { IndexedResource, ResourceRule, RuleResult, StackIndex } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { doc } from "../references";
+import type { IndexedResource, RuleResult, StackIndex } from "../../types";
 import {
   DNS_RECORD, TUNNEL_CONFIG, cnameTunnelKey, describeKey, isTrue, isTunnelTarget, matchesAllHosts, recordType, show, tunnelConfigView, tunnelKey,
 } from "./util";
@@ -14,9 +15,14 @@ import {
  * A hostname that is an unresolvable reference is matched against record names by expression
  * text; when no record uses the same expression it cannot be judged and is reported as a warning.
  */
-export const cf004: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("CF-004"),
+export const cf004 = defineResourceRule({
+  id: "CF-004",
+  severity: "error",
+  pack: "cloudflare-edge",
+  title: "Tunnel hostname without proxied CNAME",
+  description: "An ingress hostname has no proxied CNAME named exactly that hostname with content `<tunnel id>.cfargotunnel.com` of the config's own tunnel.",
+  fix: "Add a proxied CNAME named the full hostname to `<tunnel id>.cfargotunnel.com`.",
+  references: [doc("Cloudflare documentation: Route a tunnel through DNS", "https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/routing-to-tunnel/dns/"), doc("cloudflare/terraform-provider-cloudflare issue #5498", "https://github.com/cloudflare/terraform-provider-cloudflare/issues/5498")],
   types: [TUNNEL_CONFIG],
   check(res, index) {
     const { ingress } = tunnelConfigView(res);
@@ -49,7 +55,7 @@ export const cf004: ResourceRule = {
     }
     return out;
   },
-};
+});
 
 const nameCache = new WeakMap<StackIndex, ReadonlyMap<string, readonly IndexedResource[]>>();
 

@@ -1,5 +1,6 @@
-import { ruleMeta } from "../../catalog";
-import type { IndexedResource, RuleResult, StackIndex, StackRule } from "../../types";
+import { defineStackRule } from "../../rule";
+import { nist800190, doc } from "../references";
+import type { IndexedResource, RuleResult, StackIndex } from "../../types";
 import {
   DNS_RECORD, TUNNEL_CONFIG, blocks, coveringApps, isAdminHost, literalHost, matchesAllHosts, recordType, tunnelConfigView,
 } from "./util";
@@ -18,9 +19,14 @@ const WEB_RECORD_TYPES = new Set(["A", "AAAA", "CNAME"]);
  * (`staff.example.org/admin`) leaves the rest of the host open and yields a warning, not an error.
  * Hostnames that are unresolvable references cannot be classified and are skipped.
  */
-export const cf005: StackRule = {
-  kind: "stack",
-  meta: ruleMeta("CF-005"),
+export const cf005 = defineStackRule({
+  id: "CF-005",
+  severity: "error",
+  pack: "cloudflare-edge",
+  title: "Admin hostname without Access",
+  description: "An admin-like hostname (first label admin, staff, grafana, …) served by a tunnel or a DNS record is not covered by a Cloudflare Access application (a warning when only a path is).",
+  fix: "Protect the hostname with a Cloudflare Access application.",
+  references: [doc("Cloudflare documentation: Add a self-hosted application to Access", "https://developers.cloudflare.com/cloudflare-one/applications/configure-apps/self-hosted-public-app/"), nist800190("4.3.1", "Unbounded administrative access")],
   check(index) {
     const out: RuleResult[] = [];
     const servedByTunnel = new Set<string>();
@@ -46,7 +52,7 @@ export const cf005: StackRule = {
     }
     return out;
   },
-};
+});
 
 function judge(host: string, res: IndexedResource, where: string, index: StackIndex): RuleResult | null {
   if (!isAdminHost(host)) return null;

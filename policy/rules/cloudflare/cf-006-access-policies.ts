@@ -1,5 +1,6 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule, RuleResult } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { doc } from "../references";
+import type { RuleResult } from "../../types";
 import { ACCESS_APP, ACCESS_POLICY, blocks, hasCondition, type Json } from "./util";
 
 // Application types that carry no policies of their own (a bookmark is only a launcher tile).
@@ -13,9 +14,14 @@ const POLICY_LESS_TYPES = new Set(["bookmark"]);
  * any identity. Policies referenced by a literal id (managed
  * outside the stack) and a `policies` list given as a `${…}` expression are unknown and not judged.
  */
-export const cf006: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("CF-006"),
+export const cf006 = defineResourceRule({
+  id: "CF-006",
+  severity: "error",
+  pack: "cloudflare-edge",
+  title: "Access application open to everyone",
+  description: "An Access application has no policy, or an `allow` policy that includes `everyone`.",
+  fix: "Attach policies that allow only named identities, groups or ranges.",
+  references: [doc("Cloudflare documentation: Access policies", "https://developers.cloudflare.com/cloudflare-one/policies/access/")],
   types: [ACCESS_APP],
   check(res, index) {
     const policies = res.body.policies;
@@ -46,7 +52,7 @@ export const cf006: ResourceRule = {
     }
     return out;
   },
-};
+});
 
 function allowsEveryone(policy: Json): boolean {
   const decision = typeof policy.decision === "string" ? policy.decision.trim().toLowerCase() : "";

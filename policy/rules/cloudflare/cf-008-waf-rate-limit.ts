@@ -1,5 +1,6 @@
-import { ruleMeta } from "../../catalog";
-import type { IndexedResource, RuleResult, StackRule } from "../../types";
+import { defineStackRule } from "../../rule";
+import { doc } from "../references";
+import type { IndexedResource, RuleResult } from "../../types";
 import { DNS_RECORD, RULESET, describeKey, idKey, isTunnelTarget, literalHost, recordType } from "./util";
 import { RATE_LIMIT_PHASE, WAF_MANAGED_PHASE } from "../../../knowledge";
 
@@ -23,9 +24,14 @@ interface Zone {
  * with no resource to point at); one warning per missing phase. A ruleset whose `rules` is a
  * `${…}` expression counts; one with no rules does not (an empty entrypoint deploys nothing).
  */
-export const cf008: StackRule = {
-  kind: "stack",
-  meta: ruleMeta("CF-008"),
+export const cf008 = defineStackRule({
+  id: "CF-008",
+  severity: "warning",
+  pack: "cloudflare-edge",
+  title: "Zone without WAF or rate limiting",
+  description: "A zone that serves tunnel hostnames has no entrypoint `cloudflare_ruleset` with rules in phase `http_request_firewall_managed` or in `http_ratelimit`; one warning per missing phase.",
+  fix: "Add `cloudflare_ruleset` resources in phases `http_request_firewall_managed` and `http_ratelimit`.",
+  references: [doc("Cloudflare documentation: WAF managed rules", "https://developers.cloudflare.com/waf/managed-rules/"), doc("Cloudflare documentation: Rate limiting rules", "https://developers.cloudflare.com/waf/rate-limiting-rules/")],
   check(index) {
     const zones = new Map<string, Zone>();
     for (const record of index.byType(DNS_RECORD)) {
@@ -70,7 +76,7 @@ export const cf008: StackRule = {
     }
     return out;
   },
-};
+});
 
 function hasRules(rules: unknown): boolean {
   if (typeof rules === "string") return rules.includes("${");

@@ -1,5 +1,6 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule, RuleResult, StackIndex } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { doc } from "../references";
+import type { RuleResult, StackIndex } from "../../types";
 import { TUNNEL_CONFIG, blocks, coveringApps, isTrue, literalHost, matchesAllHosts, tunnelConfigView, type Coverage } from "./util";
 
 /**
@@ -13,9 +14,14 @@ import { TUNNEL_CONFIG, blocks, coveringApps, isTrue, literalHost, matchesAllHos
  * literal aud cannot be matched to an in-stack application and does not count. Values given as
  * unresolvable `${…}` expressions are unknown and not reported.
  */
-export const cf009: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("CF-009"),
+export const cf009 = defineResourceRule({
+  id: "CF-009",
+  severity: "warning",
+  pack: "cloudflare-edge",
+  title: "Access token not validated at origin",
+  description: "An ingress hostname behind Access does not validate the Access token at the origin: `origin_request.access` lacks `required = true` or an `aud_tag` referencing the covering application's `aud`.",
+  fix: "Set `origin_request.access = { required = true, aud_tag = [<app aud>], team_name = … }`.",
+  references: [doc("Cloudflare documentation: Validate the Access token (JWT)", "https://developers.cloudflare.com/cloudflare-one/identity/authorization-cookie/validating-json/")],
   types: [TUNNEL_CONFIG],
   check(res, index) {
     const view = tunnelConfigView(res);
@@ -42,7 +48,7 @@ export const cf009: ResourceRule = {
     }
     return out;
   },
-};
+});
 
 function whatIsWrong(access: Readonly<Record<string, unknown>>, inherited: boolean, apps: readonly Coverage[], index: StackIndex): string | null {
   const problems: string[] = [];

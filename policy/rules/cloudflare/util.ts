@@ -133,6 +133,49 @@ export function recordType(body: Readonly<Json>): string | null {
   return typeof body.type === "string" ? body.type.trim().toUpperCase() : null;
 }
 
+/**
+ * Which zone a `zone_id` means, as a key that holds across the stacks of a run: `zone <id>` for a
+ * literal, `zone <name>` for a reference to a cloudflare_zone (resource or data source) of this
+ * stack whose name is known, and the reference expression scoped to this stack (`scope`, before a
+ * NUL) for any other single reference (the same variable means the same zone within one stack
+ * only). Null when unknown. zoneLabel gives the key for people.
+ */
+export function zoneKey(value: unknown, index: StackIndex, scope: string): { key: string } | null {
+  const literal = typeof value === "string" ? index.resolveString(value) : null;
+  if (literal !== null) {
+    const id = literal.trim().toLowerCase();
+    return id === "" ? null : { key: `zone ${id}` };
+  }
+  const m = typeof value === "string" ? SINGLE_REFERENCE.exec(value.trim()) : null;
+  if (!m) return null;
+  const refs = index.referencesIn(value);
+  const zone = refs.length === 1 ? index.byAddress(refs[0].address) : undefined;
+  if (zone && zone.type === "cloudflare_zone") {
+    const name = literalHost(zone.body.name, index) ?? literalHost(blocks(zone.body.filter)[0]?.name, index);
+    if (name) return { key: `zone ${name.toLowerCase().replace(/\.$/, "")}` };
+  }
+  return { key: `${scope}\u0000zone \${${m[1].replace(/\s+/g, "")}}` };
+}
+
+/** A zone key for people (without its stack scope). */
+export function zoneLabel(key: string): string {
+  return key.slice(key.lastIndexOf("\u0000") + 1);
+}
+
+/**
+ * Which tunnel a `tunnel_id` means across the stacks of a run: its literal id, or the tunnel
+ * resource of this stack it references (scoped to the stack). Null when unknown (a variable):
+ * then it cannot be told apart from another tunnel.
+ */
+export function tunnelIdentity(value: unknown, index: StackIndex, scope: string): string | null {
+  const literal = typeof value === "string" ? index.resolveString(value) : null;
+  if (literal !== null) return literal.trim() === "" ? null : `tunnel ${literal.trim().toLowerCase()}`;
+  const refs = index.referencesIn(value);
+  if (refs.length !== 1 || typeof value !== "string" || !SINGLE_REFERENCE.test(value.trim())) return null;
+  const target = index.byAddress(refs[0].address);
+  return target && target.type === TUNNEL ? `${scope}\u0000${target.address}` : null;
+}
+
 /** Key of a tunnel id (see idKey). */
 export const tunnelKey = idKey;
 

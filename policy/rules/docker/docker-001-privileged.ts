@@ -1,11 +1,15 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { cisDocker, owaspDocker } from "../references";
 import { UNKNOWN, cannotVerify, readBool, result } from "./util";
 
-/** DOCKER-001: `privileged` is true (CIS Docker 5.5). */
-export const docker001: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-001"),
+export const docker001 = defineResourceRule({
+  id: "DOCKER-001",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "Container runs privileged",
+  description: "`privileged` is true: the container gets every capability and every host device.",
+  fix: "Remove `privileged = true`; add only the specific capabilities the service needs.",
+  references: [cisDocker("5.5"), owaspDocker(3, "Limit capabilities")],
   types: ["docker_container"],
   check(res, index) {
     const raw = res.body.privileged;
@@ -14,4 +18,4 @@ export const docker001: ResourceRule = {
     if (v !== true) return [];
     return [result(res, `privileged is ${JSON.stringify(raw)}: the container gets every capability and every host device, which defeats its isolation. Fix: remove privileged = true; add only the specific capabilities the service needs.`)];
   },
-};
+});

@@ -1,12 +1,16 @@
-import { ruleMeta } from "../../catalog";
+import { defineResourceRule } from "../../rule";
+import { cisDocker, owaspDocker } from "../references";
 import { normalizeCapability } from "../../../knowledge";
-import type { ResourceRule } from "../../types";
 import { UNKNOWN, cannotVerify, nestedList, result, show } from "./util";
 
-/** DOCKER-002: `capabilities.drop` does not contain ALL, in any case or with CAP_ (CIS Docker 5.4). */
-export const docker002: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-002"),
+export const docker002 = defineResourceRule({
+  id: "DOCKER-002",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "Capabilities are not dropped",
+  description: "`capabilities.drop` does not contain `ALL` (in any case, with or without `CAP_`), so the container keeps Docker's default capabilities.",
+  fix: "Set `capabilities { drop = [\"ALL\"] }` and add back only what is required.",
+  references: [cisDocker("5.4"), owaspDocker(3, "Limit capabilities")],
   types: ["docker_container"],
   check(res, index) {
     const drop = nestedList(res.body, "capabilities", "drop", index);
@@ -20,4 +24,4 @@ export const docker002: ResourceRule = {
     const current = drop.length ? `capabilities.drop is ${show(drop)}` : "capabilities.drop is not set";
     return [result(res, `${current}, so the container keeps Docker's default capabilities (CHOWN, DAC_OVERRIDE, SETUID, NET_RAW, …). Fix: set capabilities { drop = ["ALL"] } and add back only what the service needs.`)];
   },
-};
+});

@@ -1,12 +1,16 @@
-import { ruleMeta } from "../../catalog";
+import { defineResourceRule } from "../../rule";
+import { cisDocker, owaspDocker } from "../references";
 import { DANGEROUS_CAPABILITIES, normalizeCapability } from "../../../knowledge";
-import type { ResourceRule } from "../../types";
 import { UNKNOWN, cannotVerify, nestedList, result } from "./util";
 
-/** DOCKER-003: `capabilities.add` holds a dangerous capability, any case, with or without CAP_ (CIS Docker 5.4). */
-export const docker003: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-003"),
+export const docker003 = defineResourceRule({
+  id: "DOCKER-003",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "Dangerous capability added",
+  description: "`capabilities.add` holds a capability that breaks isolation (SYS_ADMIN, NET_ADMIN, SYS_PTRACE, …), in any case, with or without `CAP_`.",
+  fix: "Remove the capability from `capabilities.add`; run the workload without it or isolate it on its own host.",
+  references: [cisDocker("5.4"), owaspDocker(3, "Limit capabilities")],
   types: ["docker_container"],
   check(res, index) {
     const add = nestedList(res.body, "capabilities", "add", index);
@@ -22,4 +26,4 @@ export const docker003: ResourceRule = {
     }
     return unknown ? [cannotVerify(res, "an entry of capabilities.add", undefined, "that no dangerous capability is added")] : [];
   },
-};
+});

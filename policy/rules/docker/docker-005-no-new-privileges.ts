@@ -1,12 +1,16 @@
-import { ruleMeta } from "../../catalog";
+import { defineResourceRule } from "../../rule";
+import { cisDocker, owaspDocker } from "../references";
 import { isNoNewPrivilegesOpt } from "../../../knowledge";
-import type { ResourceRule } from "../../types";
 import { UNKNOWN, cannotVerify, readStringList, result, show } from "./util";
 
-/** DOCKER-005: `security_opts` has no `no-new-privileges` (CIS Docker 5.26). */
-export const docker005: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-005"),
+export const docker005 = defineResourceRule({
+  id: "DOCKER-005",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "no-new-privileges is not set",
+  description: "`security_opts` has no `no-new-privileges` entry, so processes can gain privileges through setuid binaries.",
+  fix: "Add `no-new-privileges:true` to `security_opts`.",
+  references: [cisDocker("5.26"), owaspDocker(4, "Prevent in-container privilege escalation")],
   types: ["docker_container"],
   check(res, index) {
     const raw = res.body.security_opts;
@@ -21,4 +25,4 @@ export const docker005: ResourceRule = {
     const current = opts.length ? `security_opts is ${show(opts)}` : "security_opts is not set";
     return [result(res, `${current}: processes can gain privileges through setuid binaries. Fix: add "no-new-privileges:true" to security_opts.`)];
   },
-};
+});

@@ -1,12 +1,16 @@
-import { ruleMeta } from "../../catalog";
+import { defineResourceRule } from "../../rule";
+import { cisDocker, owaspDocker } from "../references";
 import { isRootUser } from "../../../knowledge";
-import type { ResourceRule } from "../../types";
 import { UNKNOWN, cannotVerify, readString, result, show } from "./util";
 
-/** DOCKER-006: `user` is missing, empty, or root (`root`, `0`, `root:*`, `0:*`) (CIS Docker 4.1). */
-export const docker006: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-006"),
+export const docker006 = defineResourceRule({
+  id: "DOCKER-006",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "Container runs as root",
+  description: "`user` is missing, empty or root (`root`, `0`, `root:*`, `0:*`).",
+  fix: "Set `user` to a non-root `UID:GID` the image supports.",
+  references: [cisDocker("4.1"), owaspDocker(2, "Set a user")],
   types: ["docker_container"],
   check(res, index) {
     const raw = res.body.user;
@@ -16,4 +20,4 @@ export const docker006: ResourceRule = {
     const current = user === undefined || user.trim() === "" ? "user is not set, so the container runs as the image's user (root for most images)" : `user is ${show(user)}, which is root`;
     return [result(res, `${current}. Fix: set user to a non-root UID:GID the image supports (e.g. "10001:10001").`)];
   },
-};
+});

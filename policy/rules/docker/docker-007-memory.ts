@@ -1,11 +1,15 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { cisDocker, owaspDocker } from "../references";
 import { UNKNOWN, cannotVerify, readNumber, result, show } from "./util";
 
-/** DOCKER-007: `memory` is missing or not > 0 (CIS Docker 5.11). */
-export const docker007: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-007"),
+export const docker007 = defineResourceRule({
+  id: "DOCKER-007",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "No memory limit",
+  description: "`memory` is missing or not a positive limit.",
+  fix: "Set `memory` (MB) to a positive limit.",
+  references: [cisDocker("5.11"), owaspDocker(7, "Limit resources")],
   types: ["docker_container"],
   check(res, index) {
     const raw = res.body.memory;
@@ -15,4 +19,4 @@ export const docker007: ResourceRule = {
     const current = mem === undefined ? "memory is not set" : `memory is ${show(raw)}, not a positive limit`;
     return [result(res, `${current}: one container can exhaust the host's memory. Fix: set memory (MB) to a positive limit.`)];
   },
-};
+});

@@ -1,11 +1,16 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { cisDocker, doc } from "../references";
 import { UNKNOWN, cannotVerify, readNumber, result, show } from "./util";
 
-/** DOCKER-008: `memory_swap` is not equal to `memory`, so swap is allowed (seed 000 §3.4). */
-export const docker008: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-008"),
+/** DOCKER-008: `memory_swap` is not equal to `memory`, so swap is allowed. */
+export const docker008 = defineResourceRule({
+  id: "DOCKER-008",
+  severity: "warning",
+  pack: "docker-runtime",
+  title: "Swap is allowed",
+  description: "`memory_swap` is not equal to `memory`, so the container may swap (an unset `memory_swap` lets Docker allow swap up to the memory limit again).",
+  fix: "Set `memory_swap` equal to `memory`.",
+  references: [doc("Docker documentation: Resource constraints (--memory-swap details)", "https://docs.docker.com/engine/containers/resource_constraints/"), cisDocker("5.11")],
   types: ["docker_container"],
   check(res, index) {
     const rawMem = res.body.memory;
@@ -20,4 +25,4 @@ export const docker008: ResourceRule = {
     const current = swap === undefined ? "memory_swap is not set (Docker then allows swap up to the memory limit again)" : `memory_swap is ${show(rawSwap)} while memory is ${show(rawMem)}`;
     return [result(res, `${current}: the container may swap, which hides memory pressure and slows the host. Fix: set memory_swap equal to memory.`, "warning")];
   },
-};
+});

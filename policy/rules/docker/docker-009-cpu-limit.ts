@@ -1,11 +1,15 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { cisDocker, owaspDocker } from "../references";
 import { UNKNOWN, cannotVerify, readNumber, readString, result } from "./util";
 
-/** DOCKER-009: no CPU limit: none of `cpu_shares` > 0, `cpu_quota` > 0, `cpus` (CIS Docker 5.12). */
-export const docker009: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-009"),
+export const docker009 = defineResourceRule({
+  id: "DOCKER-009",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "No CPU limit",
+  description: "No CPU limit: none of `cpu_shares` > 0, `cpu_quota` > 0 or `cpus` is set.",
+  fix: "Set `cpu_shares` and/or `cpu_period` + `cpu_quota`.",
+  references: [cisDocker("5.12"), owaspDocker(7, "Limit resources")],
   types: ["docker_container"],
   check(res, index) {
     const shares = readNumber(res.body.cpu_shares, index);
@@ -20,4 +24,4 @@ export const docker009: ResourceRule = {
     if (cpus === UNKNOWN) return [cannotVerify(res, "cpus", res.body.cpus, "a CPU limit")];
     return [result(res, "no CPU limit: none of cpu_shares > 0, cpu_quota > 0 or cpus is set, so one container can starve the others. Fix: set cpu_shares and/or cpu_period + cpu_quota.")];
   },
-};
+});

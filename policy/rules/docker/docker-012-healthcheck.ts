@@ -1,11 +1,15 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { cisDocker } from "../references";
 import { UNKNOWN, cannotVerify, nested, readStringList, result } from "./util";
 
-/** DOCKER-012: no `healthcheck`, or its `test` is ["NONE"] (CIS Docker 5.27). An empty test counts as none. */
-export const docker012: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-012"),
+export const docker012 = defineResourceRule({
+  id: "DOCKER-012",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "No healthcheck",
+  description: "No `healthcheck`, an empty `test`, or `test = [\"NONE\"]`.",
+  fix: "Add a `healthcheck` whose `test` probes the service.",
+  references: [cisDocker("5.27")],
   types: ["docker_container"],
   check(res, index) {
     const hc = nested(res.body, "healthcheck")[0];
@@ -20,4 +24,4 @@ export const docker012: ResourceRule = {
     }
     return [];
   },
-};
+});

@@ -1,5 +1,5 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { cisDocker, owaspDocker } from "../references";
 import { UNKNOWN, cannotVerify, readNumber, readString, result, show } from "./util";
 
 const MAX_RETRIES = 5;
@@ -10,9 +10,14 @@ const POLICIES: ReadonlySet<string> = new Set(["no", "on-failure", "always", "un
  * (W). A count of 0 is Docker's "retry forever", so it counts as missing. A value that is no Docker
  * restart policy at all is an error too.
  */
-export const docker013: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-013"),
+export const docker013 = defineResourceRule({
+  id: "DOCKER-013",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "No restart policy",
+  description: "`restart` is missing, `no` or not a Docker restart policy (error); `on-failure` without a `max_retry_count` between 1 and 5 (warning).",
+  fix: "Set `restart = \"unless-stopped\"`, or `on-failure` with `max_retry_count` <= 5.",
+  references: [cisDocker("5.15"), owaspDocker(7, "Limit resources")],
   types: ["docker_container"],
   check(res, index) {
     const raw = res.body.restart;
@@ -31,4 +36,4 @@ export const docker013: ResourceRule = {
     const current = count === undefined || count === 0 ? "max_retry_count is not set (Docker retries forever)" : `max_retry_count is ${show(rawCount)}`;
     return [result(res, `restart is "on-failure" and ${current}: a crash-looping service keeps restarting instead of surfacing. Fix: set max_retry_count between 1 and ${MAX_RETRIES}, or use restart = "unless-stopped".`, "warning")];
   },
-};
+});

@@ -1,13 +1,18 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule, RuleResult } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { cisDocker } from "../references";
+import type { RuleResult } from "../../types";
 import { UNKNOWN, cannotVerify, readString, result } from "./util";
 
 const NAMESPACE_MODES = ["network_mode", "pid_mode", "ipc_mode", "userns_mode", "cgroupns_mode"] as const;
 
-/** DOCKER-015: a namespace mode is `host` (CIS Docker 5.10/5.16/5.17/5.31); one finding per mode. */
-export const docker015: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-015"),
+export const docker015 = defineResourceRule({
+  id: "DOCKER-015",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "Host namespace shared",
+  description: "`network_mode`, `pid_mode`, `ipc_mode`, `userns_mode` or `cgroupns_mode` is `host`; one finding per mode.",
+  fix: "Remove `host` from network_mode/pid_mode/ipc_mode/userns_mode/cgroupns_mode.",
+  references: [cisDocker("5.10", "5.16", "5.17", "5.31")],
   types: ["docker_container"],
   check(res, index) {
     const out: RuleResult[] = [];
@@ -21,4 +26,4 @@ export const docker015: ResourceRule = {
     }
     return out;
   },
-};
+});

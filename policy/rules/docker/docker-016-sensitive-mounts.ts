@@ -1,16 +1,22 @@
-import { ruleMeta } from "../../catalog";
+import { defineResourceRule } from "../../rule";
+import { cisDocker, owaspDocker } from "../references";
 import { isSensitiveHostPath } from "../../../knowledge";
-import type { ResourceRule, RuleResult } from "../../types";
+import type { RuleResult } from "../../types";
 import { UNKNOWN, cannotVerify, nested, normalizeHostPath, readString, result, show } from "./util";
 
 /**
  * DOCKER-016: a bind source (`volumes.host_path`, `mounts.source` of type bind) is `/`, a system
- * directory or anything under it, or a docker.sock (CIS Docker 5.6/5.32). Paths are normalized
+ * directory or anything under it, or a docker.sock (CIS Docker Benchmark 1.6 §5.6/5.32). Paths are normalized
  * first (`//etc/../etc` is `/etc`).
  */
-export const docker016: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-016"),
+export const docker016 = defineResourceRule({
+  id: "DOCKER-016",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "Sensitive host path mounted",
+  description: "A bind source (`volumes.host_path`, `mounts.source` of type bind) is `/`, a system directory or anything under it, or a docker.sock, after normalising the path.",
+  fix: "Do not bind-mount `/`, system directories or the Docker socket; use a named volume.",
+  references: [cisDocker("5.6", "5.32"), owaspDocker(1, "Do not expose the Docker daemon socket")],
   types: ["docker_container"],
   check(res, index) {
     const out: RuleResult[] = [];
@@ -27,4 +33,4 @@ export const docker016: ResourceRule = {
     }
     return out;
   },
-};
+});

@@ -1,15 +1,21 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule, RuleResult } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { cisDocker, owaspDocker } from "../references";
+import type { RuleResult } from "../../types";
 import { UNKNOWN, cannotVerify, nested, readBool, readString, result, show } from "./util";
 
 /**
- * DOCKER-017: a writable bind mount of a host path (seed 002): `volumes` with `host_path` and
+ * DOCKER-017: a writable bind mount of a host path: `volumes` with `host_path` and
  * `read_only` not true, or `mounts` of type bind without `read_only = true`. Named volumes and
  * read-only binds pass. One warning per mount.
  */
-export const docker017: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-017"),
+export const docker017 = defineResourceRule({
+  id: "DOCKER-017",
+  severity: "warning",
+  pack: "docker-runtime",
+  title: "Writable bind mount of a host path",
+  description: "A writable bind mount of a host path: `volumes` with `host_path` and `read_only` not true, or `mounts` of type bind without `read_only = true`. Named volumes and read-only binds pass.",
+  fix: "Use a named volume, or make the bind read-only.",
+  references: [owaspDocker(8, "Set filesystem and volumes to read-only"), cisDocker("5.6")],
   types: ["docker_container"],
   check(res, index) {
     const out: RuleResult[] = [];
@@ -29,4 +35,4 @@ export const docker017: ResourceRule = {
     }
     return out;
   },
-};
+});

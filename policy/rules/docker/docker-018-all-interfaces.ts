@@ -1,16 +1,22 @@
-import { ruleMeta } from "../../catalog";
+import { defineResourceRule } from "../../rule";
+import { cisDocker } from "../references";
 import { isAllInterfaces } from "../../../knowledge";
-import type { ResourceRule, RuleResult } from "../../types";
+import type { RuleResult } from "../../types";
 import { UNKNOWN, cannotVerify, portLabel, readPorts, result } from "./util";
 
 /**
  * DOCKER-018: a `ports` entry binds all interfaces: `ip` missing (provider default 0.0.0.0),
- * `0.0.0.0` or `::` (CIS Docker 5.14). An entry without `external` still publishes, on a random
+ * `0.0.0.0` or `::` (CIS Docker Benchmark 1.6 §5.14). An entry without `external` still publishes, on a random
  * host port. One finding per entry.
  */
-export const docker018: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-018"),
+export const docker018 = defineResourceRule({
+  id: "DOCKER-018",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "Port published on all interfaces",
+  description: "A `ports` entry binds every interface: `ip` missing (the provider defaults to 0.0.0.0), `0.0.0.0` or `::`.",
+  fix: "Set `ports.ip = \"127.0.0.1\"` (or remove the port and go through the tunnel).",
+  references: [cisDocker("5.14")],
   types: ["docker_container"],
   check(res, index) {
     const out: RuleResult[] = [];
@@ -24,4 +30,4 @@ export const docker018: ResourceRule = {
     }
     return out;
   },
-};
+});

@@ -1,6 +1,7 @@
-import { ruleMeta } from "../../catalog";
+import { defineResourceRule } from "../../rule";
+import { cisDocker, nist800190 } from "../references";
 import { DATASTORE_PORTS, isLoopbackAddress } from "../../../knowledge";
-import type { ResourceRule, RuleResult } from "../../types";
+import type { RuleResult } from "../../types";
 import { UNKNOWN, cannotVerify, portLabel, readPorts, result } from "./util";
 
 /**
@@ -8,9 +9,14 @@ import { UNKNOWN, cannotVerify, portLabel, readPorts, result } from "./util";
  * address (E), or on loopback 127.0.0.0/8 / ::1 (W). A missing ip is 0.0.0.0. When the address is
  * an unresolvable reference the port is still published somewhere: a warning. One finding per entry.
  */
-export const docker020: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-020"),
+export const docker020 = defineResourceRule({
+  id: "DOCKER-020",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "Datastore or broker port published",
+  description: "A datastore or broker port (3306, 5432, 6379, 9200, 5672, 27017, …), as container or host port, is published on a non-loopback address (error) or on loopback (warning).",
+  fix: "Do not publish datastore ports; reach them over an internal network (loopback only if unavoidable).",
+  references: [cisDocker("5.9"), nist800190("4.4.2", "Unbounded network access from containers")],
   types: ["docker_container"],
   check(res, index) {
     const out: RuleResult[] = [];
@@ -36,4 +42,4 @@ export const docker020: ResourceRule = {
     }
     return out;
   },
-};
+});

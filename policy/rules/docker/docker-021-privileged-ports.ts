@@ -1,16 +1,22 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule, RuleResult } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { cisDocker } from "../references";
+import type { RuleResult } from "../../types";
 import { UNKNOWN, cannotVerify, portLabel, readPorts, result } from "./util";
 
 const FIRST_UNPRIVILEGED_PORT = 1024;
 
 /**
- * DOCKER-021: a published host port is below 1024 (CIS Docker 5.8). A missing (or 0) external
+ * DOCKER-021: a published host port is below 1024 (CIS Docker Benchmark 1.6 §5.8). A missing (or 0) external
  * port is a random high port and passes. One warning per entry.
  */
-export const docker021: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-021"),
+export const docker021 = defineResourceRule({
+  id: "DOCKER-021",
+  severity: "warning",
+  pack: "docker-runtime",
+  title: "Privileged host port",
+  description: "A published host port is below 1024.",
+  fix: "Publish on a host port >= 1024.",
+  references: [cisDocker("5.8")],
   types: ["docker_container"],
   check(res, index) {
     const out: RuleResult[] = [];
@@ -23,4 +29,4 @@ export const docker021: ResourceRule = {
     }
     return out;
   },
-};
+});

@@ -1,6 +1,6 @@
-import { ruleMeta } from "../../catalog";
+import { defineResourceRule } from "../../rule";
+import { cisDocker, doc } from "../references";
 import { parseImage } from "../../../knowledge";
-import type { ResourceRule } from "../../types";
 import { UNKNOWN, readString, result, show } from "./util";
 
 const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/i;
@@ -8,16 +8,21 @@ const DOCKER_IMAGE_REF = /^\$\{\s*(docker_image\.[\w-]+)\./;
 
 /**
  * DOCKER-022: image has no tag or tag `latest` (E, also when a digest follows `latest`); tagged but
- * not pinned by an `@sha256:` digest (W) (CIS Docker 5.28, seed 000 §2.4).
+ * not pinned by an `@sha256:` digest (W) (CIS Docker Benchmark 1.6 §5.28).
  *
  * `image = "${docker_image.x.image_id}"` is judged by that docker_image's `name`. An image that
  * cannot be resolved in this stack (a variable, a computed value) gets an info, never a claimed tag
  * problem: its tag is unknown, not missing. A bare local image id (`sha256:<64 hex>`) is immutable
  * but hides which version runs: an info as well.
  */
-export const docker022: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-022"),
+export const docker022 = defineResourceRule({
+  id: "DOCKER-022",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "Image not pinned",
+  description: "The image has no tag or the tag `latest` (error), or is tagged but not pinned by an `@sha256:` digest (warning). A `${docker_image.x.image_id}` reference is judged by that image's `name`.",
+  fix: "Use an explicit version tag (never `latest`) and pin it by `@sha256:` digest.",
+  references: [cisDocker("5.28"), doc("Docker documentation: pull an image by digest", "https://docs.docker.com/reference/cli/docker/image/pull/#pull-an-image-by-digest-immutable-identifier")],
   types: ["docker_container"],
   check(res, index) {
     const raw = res.body.image;
@@ -53,4 +58,4 @@ export const docker022: ResourceRule = {
     }
     return [];
   },
-};
+});

@@ -1,15 +1,20 @@
-import { ruleMeta } from "../../catalog";
+import { defineResourceRule } from "../../rule";
+import { cisDocker, owaspDocker } from "../references";
 import { isUnconfinedSecurityOpt } from "../../../knowledge";
-import type { ResourceRule } from "../../types";
 import { UNKNOWN, cannotVerify, readStringList, result } from "./util";
 
 /**
  * DOCKER-023: `security_opts` disables confinement: seccomp/apparmor/systempaths unconfined, or
- * label disable, with `:` or `=` (CIS Docker 5.2/5.3/5.22). One finding listing every such entry.
+ * label disable, with `:` or `=` (CIS Docker Benchmark 1.6 §5.2/5.3/5.22). One finding listing every such entry.
  */
-export const docker023: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-023"),
+export const docker023 = defineResourceRule({
+  id: "DOCKER-023",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "Confinement disabled",
+  description: "`security_opts` turns confinement off: seccomp, AppArmor or systempaths `unconfined`, or `label` `disable`.",
+  fix: "Remove the `unconfined`/`disable` entry from `security_opts`.",
+  references: [cisDocker("5.2", "5.3", "5.22"), owaspDocker(6, "Use Linux Security Module")],
   types: ["docker_container"],
   check(res, index) {
     const raw = res.body.security_opts;
@@ -26,4 +31,4 @@ export const docker023: ResourceRule = {
     }
     return unknown ? [cannotVerify(res, "an entry of security_opts", undefined, "that confinement is kept")] : [];
   },
-};
+});

@@ -1,16 +1,21 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { cisDocker, owaspDocker } from "../references";
 import { UNKNOWN, cannotVerify, hasInterpolation, nested, readString, result, show } from "./util";
 
 const DEFAULT_BRIDGE: ReadonlySet<string> = new Set(["", "bridge", "default"]);
 
 /**
  * DOCKER-024: no `networks_advanced` and `network_mode` unset, `bridge` or `default`: the container
- * sits on the default bridge docker0 with every other such container (CIS Docker 5.30).
+ * sits on the default bridge docker0 with every other such container (CIS Docker Benchmark 1.6 §5.30).
  */
-export const docker024: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-024"),
+export const docker024 = defineResourceRule({
+  id: "DOCKER-024",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "Container on the default bridge",
+  description: "No `networks_advanced` and `network_mode` unset, `bridge` or `default`: the container sits on the default bridge docker0.",
+  fix: "Attach the container to a user-defined network through `networks_advanced`.",
+  references: [cisDocker("5.30"), owaspDocker(5, "Be mindful of inter-container connectivity")],
   types: ["docker_container"],
   check(res, index) {
     const adv = res.body.networks_advanced;
@@ -23,4 +28,4 @@ export const docker024: ResourceRule = {
     const current = mode === undefined || mode.trim() === "" ? "network_mode is not set" : `network_mode is ${show(mode)}`;
     return [result(res, `no networks_advanced and ${current}: the container is on the default bridge docker0, reachable by every other container there. Fix: attach the container to a user-defined network through networks_advanced.`)];
   },
-};
+});

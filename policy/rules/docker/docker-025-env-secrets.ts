@@ -1,7 +1,8 @@
-import { ruleMeta } from "../../catalog";
+import { defineResourceRule } from "../../rule";
+import { OWASP_SECRETS, nist800190 } from "../references";
 import { isObject } from "../../stack-index";
 import { looksLikeSecretName } from "../../../knowledge";
-import type { IndexedResource, ResourceRule, RuleResult } from "../../types";
+import type { IndexedResource, RuleResult } from "../../types";
 import { hasInterpolation, result } from "./util";
 
 const FILE_REFERENCE_SUFFIX = /_(?:FILE|PATH)$/i;
@@ -17,13 +18,18 @@ function judge(res: IndexedResource, name: string, value: string, out: RuleResul
 
 /**
  * DOCKER-025: an `env` entry NAME=value whose NAME looks like a secret (knowledge.looksLikeSecretName,
- * by words) has a non-empty literal value (seed 000 §0.2). Values with `${…}` pass; `*_FILE`/`*_PATH`
+ * by words) has a non-empty literal value. Values with `${…}` pass; `*_FILE`/`*_PATH`
  * names whose value is an absolute path pass. An entry that is wholly a reference has no literal
  * and passes. One finding per entry; the value is never repeated in the message.
  */
-export const docker025: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-025"),
+export const docker025 = defineResourceRule({
+  id: "DOCKER-025",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "Secret as a literal environment value",
+  description: "An `env` entry whose name looks like a secret (PASSWORD, TOKEN, API_KEY, …) has a non-empty literal value. References and `*_FILE` paths pass.",
+  fix: "Pass the value from a sensitive Terraform variable (`${var.x}`) or a `*_FILE` path.",
+  references: [OWASP_SECRETS, nist800190("4.1.4", "Embedded clear text secrets")],
   types: ["docker_container"],
   check(res) {
     const out: RuleResult[] = [];
@@ -43,4 +49,4 @@ export const docker025: ResourceRule = {
     }
     return out;
   },
-};
+});

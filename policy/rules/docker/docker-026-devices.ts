@@ -1,11 +1,16 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule, RuleResult } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { cisDocker } from "../references";
+import type { RuleResult } from "../../types";
 import { nested, result, show } from "./util";
 
-/** DOCKER-026: `devices` or `gpus` is set (CIS Docker 5.18); one warning per attribute. */
-export const docker026: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-026"),
+export const docker026 = defineResourceRule({
+  id: "DOCKER-026",
+  severity: "warning",
+  pack: "docker-runtime",
+  title: "Host devices or GPUs exposed",
+  description: "`devices` or `gpus` is set; one warning per attribute.",
+  fix: "Remove `devices`/`gpus` unless the workload needs them.",
+  references: [cisDocker("5.18")],
   types: ["docker_container"],
   check(res) {
     const out: RuleResult[] = [];
@@ -21,4 +26,4 @@ export const docker026: ResourceRule = {
     }
     return out;
   },
-};
+});

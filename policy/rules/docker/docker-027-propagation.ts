@@ -1,13 +1,18 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule, RuleResult } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { cisDocker } from "../references";
+import type { RuleResult } from "../../types";
 import { UNKNOWN, cannotVerify, nested, readString, result, show } from "./util";
 
 const SHARED: ReadonlySet<string> = new Set(["shared", "rshared"]);
 
-/** DOCKER-027: a mount's `bind_options.propagation` is shared or rshared (CIS Docker 5.20); one finding per mount. */
-export const docker027: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("DOCKER-027"),
+export const docker027 = defineResourceRule({
+  id: "DOCKER-027",
+  severity: "error",
+  pack: "docker-runtime",
+  title: "Shared mount propagation",
+  description: "A mount's `bind_options.propagation` is `shared` or `rshared`.",
+  fix: "Use `private`/`rprivate` bind propagation.",
+  references: [cisDocker("5.20")],
   types: ["docker_container"],
   check(res, index) {
     const out: RuleResult[] = [];
@@ -23,4 +28,4 @@ export const docker027: ResourceRule = {
     }
     return out;
   },
-};
+});

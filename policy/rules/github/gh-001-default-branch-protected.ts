@@ -1,5 +1,5 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { scorecard, doc } from "../references";
 import { REPOSITORY, githubModel } from "./protection";
 
 /**
@@ -7,9 +7,14 @@ import { REPOSITORY, githubModel } from "./protection";
  * `github_branch_protection_v3` or an active `github_repository_ruleset`. When a protection only
  * may apply (a branch name or pattern that is a reference), the finding is an `info`.
  */
-export const gh001: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("GH-001"),
+export const gh001 = defineResourceRule({
+  id: "GH-001",
+  severity: "error",
+  pack: "github-governance",
+  title: "Default branch is not protected",
+  description: "The repository's default branch is not protected by a `github_branch_protection`, a `github_branch_protection_v3` or an active `github_repository_ruleset` (an info when a protection only may apply).",
+  fix: "Add a `github_branch_protection` or an active `github_repository_ruleset` for the default branch.",
+  references: [scorecard("Branch-Protection"), doc("GitHub documentation: About protected branches", "https://docs.github.com/en/repositories/configuring-branches-and-merges-in-your-repository/managing-protected-branches/about-protected-branches")],
   types: [REPOSITORY],
   check(res, index) {
     const model = githubModel(index);
@@ -37,4 +42,4 @@ export const gh001: ResourceRule = {
         `Fix: add a \`github_branch_protection\` with \`repository_id = github_repository.${res.name}.node_id\` and \`pattern = "${pattern}"\`, or a \`github_repository_ruleset\` with \`enforcement = "active"\`, \`target = "branch"\` and \`conditions.ref_name.include = ["~DEFAULT_BRANCH"]\`.`,
     }];
   },
-};
+});

@@ -1,9 +1,18 @@
 import type { ResourceRule } from "../../types";
+import { scorecard } from "../references";
 import { protectionRule } from "./protection-rule";
 import { UNKNOWN } from "./util";
 
 /** GH-002: pull-request reviews required with at least 1 approval (E), 2 or more wanted (W). */
-export const gh002: ResourceRule = protectionRule("GH-002", [
+export const gh002: ResourceRule = protectionRule({
+  id: "GH-002",
+  severity: "error",
+  pack: "github-governance",
+  title: "Pull-request reviews not required",
+  description: "The default branch's protection does not require pull-request reviews (error), or requires fewer than 2 approvals (warning).",
+  fix: "Require pull-request reviews with at least 2 approvals.",
+  references: [scorecard("Branch-Protection"), scorecard("Code-Review")],
+}, [
   (p, ctx) => {
     const r = p.reviews;
     if (!r.required) {

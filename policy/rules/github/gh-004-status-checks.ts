@@ -1,9 +1,18 @@
 import type { ResourceRule } from "../../types";
+import { scorecard } from "../references";
 import { protectionRule, requireFlag } from "./protection-rule";
 import { NOT_APPLICABLE, UNKNOWN } from "./util";
 
 /** GH-004: required status checks (E) on an up-to-date branch (`strict`, W). */
-export const gh004: ResourceRule = protectionRule("GH-004", [
+export const gh004: ResourceRule = protectionRule({
+  id: "GH-004",
+  severity: "error",
+  pack: "github-governance",
+  title: "No required status checks",
+  description: "No status checks are required on the default branch (error), or the branch need not be up to date before merging (`strict`, warning).",
+  fix: "Require status checks (contexts) and `strict = true`.",
+  references: [scorecard("Branch-Protection")],
+}, [
   (p, ctx) => {
     const s = p.statusChecks;
     if (s.contexts === UNKNOWN) {

@@ -1,5 +1,5 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { scorecard, doc } from "../references";
 import { REPOSITORY, REPOSITORY_FILE, githubModel } from "./protection";
 import { readString } from "./util";
 
@@ -12,9 +12,14 @@ const LEADING_DOT_SLASH = /^\.?\/+/;
  * from the base branch of a pull request, so a copy only on another branch does not count; a file
  * whose branch cannot be resolved gets the benefit of the doubt.
  */
-export const gh010: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("GH-010"),
+export const gh010 = defineResourceRule({
+  id: "GH-010",
+  severity: "error",
+  pack: "github-governance",
+  title: "No CODEOWNERS file",
+  description: "The repository manages no CODEOWNERS file (`CODEOWNERS`, `.github/CODEOWNERS` or `docs/CODEOWNERS`) on its default branch with `github_repository_file`.",
+  fix: "Manage `.github/CODEOWNERS` with `github_repository_file`.",
+  references: [doc("GitHub documentation: About code owners", "https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners"), scorecard("Branch-Protection")],
   types: [REPOSITORY],
   check(res, index) {
     const model = githubModel(index);
@@ -36,4 +41,4 @@ export const gh010: ResourceRule = {
         `Fix: add a \`github_repository_file\` with \`file = ".github/CODEOWNERS"\` for this repository (and require code-owner review).`,
     }];
   },
-};
+});

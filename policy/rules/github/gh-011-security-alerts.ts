@@ -1,5 +1,6 @@
-import { ruleMeta } from "../../catalog";
-import type { RuleResult, ResourceRule, StackIndex } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { doc } from "../references";
+import type { RuleResult, StackIndex } from "../../types";
 import { REPOSITORY } from "./protection";
 import { type Json, UNKNOWN, type Unknown, block, readBool, readString, show } from "./util";
 
@@ -22,9 +23,14 @@ function isPublic(body: Readonly<Json>, index: StackIndex): boolean | Unknown {
  * GH-011: `vulnerability_alerts` true (always E); secret scanning and push protection enabled
  * (E on public repositories, W otherwise; an unresolvable visibility is judged as public).
  */
-export const gh011: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("GH-011"),
+export const gh011 = defineResourceRule({
+  id: "GH-011",
+  severity: "error",
+  pack: "github-governance",
+  title: "Vulnerability alerts or secret scanning off",
+  description: "`vulnerability_alerts` is not true (error); secret scanning or its push protection is not enabled (error on public repositories, warning otherwise).",
+  fix: "Set `vulnerability_alerts = true` and enable secret scanning with push protection.",
+  references: [doc("GitHub documentation: About Dependabot alerts", "https://docs.github.com/en/code-security/dependabot/dependabot-alerts/about-dependabot-alerts"), doc("GitHub documentation: About secret scanning", "https://docs.github.com/en/code-security/secret-scanning/introduction/about-secret-scanning")],
   types: [REPOSITORY],
   check(res, index) {
     const body = res.body;
@@ -58,4 +64,4 @@ export const gh011: ResourceRule = {
     }
     return out;
   },
-};
+});

@@ -1,5 +1,6 @@
-import { ruleMeta } from "../../catalog";
-import type { RuleResult, ResourceRule } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { scorecard, doc } from "../references";
+import type { RuleResult } from "../../types";
 import { REPOSITORY, githubModel } from "./protection";
 import { UNKNOWN, readBool, readString, show } from "./util";
 
@@ -12,9 +13,14 @@ const ACTIONS_PERMISSIONS = "github_actions_repository_permissions";
  * are restricted (W, also when no `github_actions_repository_permissions` manages it). Missing
  * resources are reported on the repository, wrong values on the permissions resource.
  */
-export const gh012: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("GH-012"),
+export const gh012 = defineResourceRule({
+  id: "GH-012",
+  severity: "error",
+  pack: "github-governance",
+  title: "Actions permissions too broad",
+  description: "The default GITHUB_TOKEN is not read-only or Actions may approve pull requests (error, also when no `github_workflow_repository_permissions` manages the repository); any action from any owner is allowed (warning).",
+  fix: "Default workflow permissions `read`, Actions may not approve PRs, allowed actions restricted.",
+  references: [scorecard("Token-Permissions"), doc("GitHub documentation: Managing GitHub Actions settings for a repository", "https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/enabling-features-for-your-repository/managing-github-actions-settings-for-a-repository")],
   types: [REPOSITORY],
   check(res, index) {
     const model = githubModel(index);
@@ -69,4 +75,4 @@ export const gh012: ResourceRule = {
     }
     return out;
   },
-};
+});

@@ -1,5 +1,5 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { OWASP_SECRETS, doc } from "../references";
 import { hasInterpolation } from "./util";
 
 /** Every secret resource of integrations/github 6.9.0 with a `plaintext_value` argument. */
@@ -18,9 +18,14 @@ const SECRET_TYPES: readonly string[] = [
  * GH-013: a secret's `plaintext_value` is a literal, so the secret sits in the synthesized JSON
  * and in version control. The message never repeats the value.
  */
-export const gh013: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("GH-013"),
+export const gh013 = defineResourceRule({
+  id: "GH-013",
+  severity: "error",
+  pack: "github-governance",
+  title: "Secret with a literal plaintext_value",
+  description: "A GitHub Actions, Dependabot or Codespaces secret has a literal `plaintext_value`.",
+  fix: "Take `plaintext_value` from a sensitive variable (`${var.x}`).",
+  references: [doc("Checkov CKV_GIT_4", "https://www.checkov.io/5.Policy%20Index/terraform.html"), OWASP_SECRETS],
   types: SECRET_TYPES,
   check(res) {
     const raw = res.body.plaintext_value;
@@ -30,4 +35,4 @@ export const gh013: ResourceRule = {
       message: `\`${res.address}\` sets \`plaintext_value\` to a literal (${raw.length} characters, not shown), so the secret is in the synthesized JSON and in version control. Fix: pass it from a sensitive variable (\`plaintext_value = var.<name>\`, \`sensitive = true\`), or set \`encrypted_value\` sealed with the repository public key.`,
     }];
   },
-};
+});

@@ -1,5 +1,5 @@
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule } from "../../types";
+import { defineResourceRule } from "../../rule";
+import { doc } from "../references";
 import { REPOSITORY_FILE, describeBranch, githubModel } from "./protection";
 
 /**
@@ -8,9 +8,14 @@ import { REPOSITORY_FILE, describeBranch, githubModel } from "./protection";
  * applies to the file's branch must therefore be ordered after the file (`depends_on`, directly,
  * through a reference, or transitively).
  */
-export const gh014: ResourceRule = {
-  kind: "resource",
-  meta: ruleMeta("GH-014"),
+export const gh014 = defineResourceRule({
+  id: "GH-014",
+  severity: "warning",
+  pack: "github-governance",
+  title: "Managed file written after protection",
+  description: "A `github_repository_file` commits to a protected branch, but a protection of that branch is not ordered after it (`depends_on`), so the write fails with 409 once protection exists.",
+  fix: "Make the protection `depends_on` the `github_repository_file` so it is written first.",
+  references: [doc("Terraform registry: integrations/github github_repository_file", "https://registry.terraform.io/providers/integrations/github/latest/docs/resources/repository_file")],
   types: [REPOSITORY_FILE],
   check(res, index) {
     const model = githubModel(index);
@@ -30,4 +35,4 @@ export const gh014: ResourceRule = {
         `Fix: add "${res.address}" to \`depends_on\` of ${list} (cdktf: \`dependsOn: [file]\`).`,
     }];
   },
-};
+});

@@ -7,8 +7,8 @@
  * goes to the protection that comes closest (the first one on a tie). A repository without any
  * applying protection is left to GH-001 alone.
  */
-import { ruleMeta } from "../../catalog";
-import type { ResourceRule, RuleResult, Severity } from "../../types";
+import { defineResourceRule } from "../../rule";
+import type { ResourceRule, RuleResult, RuleSpec, Severity } from "../../types";
 import { type BranchTarget, type Flag, type Protection, type Repo, REPOSITORY, describeBranch, githubModel } from "./protection";
 import { type CheckOutcome, NOT_APPLICABLE, UNKNOWN, outcomeRank } from "./util";
 
@@ -21,10 +21,10 @@ export interface CheckContext {
 
 export type ProtectionCheck = (p: Protection, ctx: CheckContext) => CheckOutcome;
 
-export function protectionRule(id: string, checks: readonly ProtectionCheck[]): ResourceRule {
-  return {
-    kind: "resource",
-    meta: ruleMeta(id),
+/** A rule declared by its metadata and its aspect checks. */
+export function protectionRule(spec: RuleSpec, checks: readonly ProtectionCheck[]): ResourceRule {
+  return defineResourceRule({
+    ...spec,
     types: [REPOSITORY],
     check(res, index) {
       const model = githubModel(index);
@@ -51,7 +51,7 @@ export function protectionRule(id: string, checks: readonly ProtectionCheck[]): 
       }
       return out;
     },
-  };
+  });
 }
 
 /**

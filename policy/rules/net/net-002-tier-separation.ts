@@ -7,23 +7,12 @@
  * stays silent rather than guess (it is a warning about design, not a proven exposure).
  */
 import { INGRESS_IMAGE_NAMES, INGRESS_ROLE, ROLE_LABEL, parseImage } from "../../../knowledge";
-import { ruleMeta } from "../../catalog";
+import { defineStackRule } from "../../rule";
+import { owaspDocker, nist800190 } from "../references";
 import { blocks } from "../../stack-index";
-import type { IndexedResource, RuleResult, StackIndex, StackRule } from "../../types";
-import { type Attachment, containerAttachments, isPublicAttachment } from "./networks";
+import type { IndexedResource, RuleResult, StackIndex } from "../../types";
+import { type Attachment, containerAttachments, isPublicAttachment, labelValue } from "./networks";
 
-
-/** `labels` as provider blocks `[{label, value}]` (or one block), or as a plain map. */
-function labelValue(body: Readonly<Record<string, unknown>>, key: string): unknown {
-  for (const b of blocks(body.labels)) {
-    if (typeof b.label === "string") {
-      if (b.label === key) return b.value;
-    } else if (key in b) {
-      return b[key];
-    }
-  }
-  return undefined;
-}
 
 export function isIngressConnector(container: IndexedResource, index: StackIndex): boolean {
   const role = labelValue(container.body, ROLE_LABEL);
@@ -38,9 +27,14 @@ function publishesPorts(body: Readonly<Record<string, unknown>>): boolean {
   return blocks(body.ports).length > 0;
 }
 
-export const net002: StackRule = {
-  kind: "stack",
-  meta: ruleMeta("NET-002"),
+export const net002 = defineStackRule({
+  id: "NET-002",
+  severity: "warning",
+  pack: "docker-runtime",
+  title: "No tier separation",
+  description: "No container of the stack uses an internal network, and a backend container (no published ports, not an ingress connector) sits on the same flat network as whatever faces the outside.",
+  fix: "Put backend services on an internal network (backnet) and keep frontnet for ingress-facing apps.",
+  references: [nist800190("4.3.3", "Poorly separated inter-container network traffic"), owaspDocker(5, "Be mindful of inter-container connectivity")],
   check(index) {
     const containers = index.byType("docker_container");
     const attached: Attachment[][] = [];
@@ -61,4 +55,4 @@ export const net002: StackRule = {
     });
     return results;
   },
-};
+});

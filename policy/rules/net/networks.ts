@@ -8,6 +8,7 @@
  * (external, data sources, variables) are `unknown`: they can be neither shown internal nor
  * shown public.
  */
+import { ROLE_LABEL } from "../../../knowledge";
 import { blocks } from "../../stack-index";
 import type { IndexedResource, StackIndex } from "../../types";
 
@@ -106,6 +107,25 @@ export function containerAttachments(container: IndexedResource, index: StackInd
     out.push(resolveNetwork(m, index));
   }
   return out;
+}
+
+/** `labels` as provider blocks `[{label, value}]` (or one block), or as a plain map. */
+export function labelValue(body: Readonly<Record<string, unknown>>, key: string): unknown {
+  for (const b of blocks(body.labels)) {
+    if (typeof b.label === "string") {
+      if (b.label === key) return b.value;
+    } else if (key in b) {
+      return b[key];
+    }
+  }
+  return undefined;
+}
+
+/** The container's `bulwark.role` label, trimmed and lower-case (resolved when a reference), or null. */
+export function containerRole(container: IndexedResource, index: StackIndex): string | null {
+  const raw = labelValue(container.body, ROLE_LABEL);
+  const role = typeof raw === "string" ? index.resolveString(raw) : null;
+  return role === null ? null : role.trim().toLowerCase();
 }
 
 /** True when the attachment is a network shown not to be internal. */

@@ -12,9 +12,10 @@
  * (matchCredential) and the attribute path.
  */
 import { CREDENTIAL_PATTERNS, matchCredential } from "../../../knowledge";
-import { ruleMeta } from "../../catalog";
+import { defineStackRule } from "../../rule";
+import { OWASP_SECRETS, nist800190 } from "../references";
 import { isObject } from "../../stack-index";
-import type { RuleResult, StackIndex, StackRule } from "../../types";
+import type { RuleResult, StackIndex } from "../../types";
 
 /**
  * Shortest string any CREDENTIAL_PATTERNS entry can match (`xoxb-` + 10 characters). The policy
@@ -112,13 +113,18 @@ export function findCredentials(index: StackIndex): Hit[] {
   return hits;
 }
 
-export const secret001: StackRule = {
-  kind: "stack",
-  meta: ruleMeta("SECRET-001"),
+export const secret001 = defineStackRule({
+  id: "SECRET-001",
+  severity: "error",
+  pack: "secrets-state",
+  title: "Credential literal in configuration",
+  description: "A literal in a known credential format (GitHub, AWS, Slack, GitLab tokens, `sk-` keys, private keys) anywhere in the configuration: resources, providers, variables, backend, locals, outputs, modules.",
+  fix: "Remove the credential, rotate it, and pass it through a sensitive variable.",
+  references: [OWASP_SECRETS, nist800190("4.1.4", "Embedded clear text secrets")],
   check(index) {
     return findCredentials(index).map((h): RuleResult => ({
       address: h.address,
       message: `\`${h.path}\` holds a literal ${h.format} (value not shown). Fix: remove it from the configuration, rotate the credential (it is exposed in the JSON, the state and the repository history) and pass the new one through a sensitive variable or the environment.`,
     }));
   },
-};
+});

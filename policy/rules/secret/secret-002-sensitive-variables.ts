@@ -5,16 +5,22 @@
  * value committed to the configuration.
  */
 import { looksLikeSecretName } from "../../../knowledge";
-import { ruleMeta } from "../../catalog";
-import type { RuleResult, StackRule } from "../../types";
+import { defineStackRule } from "../../rule";
+import { OWASP_SECRETS, doc } from "../references";
+import type { RuleResult } from "../../types";
 
 function isTrue(v: unknown): boolean {
   return v === true || (typeof v === "string" && v.trim().toLowerCase() === "true");
 }
 
-export const secret002: StackRule = {
-  kind: "stack",
-  meta: ruleMeta("SECRET-002"),
+export const secret002 = defineStackRule({
+  id: "SECRET-002",
+  severity: "error",
+  pack: "secrets-state",
+  title: "Secret variable not sensitive or has a default",
+  description: "A variable whose name looks like a secret is not `sensitive = true`, or has a default value.",
+  fix: "Mark the variable `sensitive = true` and remove its default.",
+  references: [doc("Terraform documentation: Input variables (sensitive)", "https://developer.hashicorp.com/terraform/language/values/variables#suppressing-values-in-cli-output"), OWASP_SECRETS],
   check(index) {
     const results: RuleResult[] = [];
     for (const v of index.variables.values()) {
@@ -37,4 +43,4 @@ export const secret002: StackRule = {
     }
     return results;
   },
-};
+});

@@ -7,9 +7,10 @@
  * provider named `gh` with source `integrations/github` is a github provider), else from the
  * local name itself.
  */
-import { ruleMeta } from "../../catalog";
+import { defineStackRule } from "../../rule";
+import { OWASP_SECRETS } from "../references";
 import { blocks } from "../../stack-index";
-import type { ProviderBlock, RuleResult, StackIndex, StackRule } from "../../types";
+import type { ProviderBlock, RuleResult, StackIndex } from "../../types";
 
 /** Credential attributes per provider type (the last segment of its source). */
 const CREDENTIAL_ATTRIBUTES: Readonly<Record<string, (body: ProviderBlock["body"]) => Array<[path: string, value: unknown]>>> = {
@@ -38,9 +39,14 @@ function isLiteral(value: unknown, index: StackIndex): boolean {
   return value.trim() !== "" && !index.isReference(value);
 }
 
-export const secret003: StackRule = {
-  kind: "stack",
-  meta: ruleMeta("SECRET-003"),
+export const secret003 = defineStackRule({
+  id: "SECRET-003",
+  severity: "error",
+  pack: "secrets-state",
+  title: "Literal credential in a provider block",
+  description: "A provider block holds a literal credential: github `token`, cloudflare `api_token`/`api_key`, docker `registry_auth.password`.",
+  fix: "Let the provider read its credential from the environment (GITHUB_TOKEN, CLOUDFLARE_API_TOKEN) or a sensitive variable.",
+  references: [OWASP_SECRETS],
   check(index) {
     const results: RuleResult[] = [];
     for (const p of index.providers) {
@@ -56,4 +62,4 @@ export const secret003: StackRule = {
     }
     return results;
   },
-};
+});

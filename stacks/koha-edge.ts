@@ -13,15 +13,15 @@
  */
 import { Construct } from "constructs";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
-import type { DeploymentConfig } from "../../config/schema";
-import type { HardenedContainer } from "../docker/hardened-container";
-import type { NetworkTopology } from "../docker/network-topology";
-import { AccessGate } from "./access-gate";
-import { EdgeProtection } from "./edge-protection";
-import { CloudflareTunnelIngress } from "./tunnel-ingress";
+import type { KohaDeploymentConfig } from "../config/schema";
+import type { HardenedContainer } from "../constructs/docker/hardened-container";
+import type { NetworkTopology } from "../constructs/docker/network-topology";
+import { AccessGate } from "../constructs/cloudflare/access-gate";
+import { EdgeProtection } from "../constructs/cloudflare/edge-protection";
+import { CloudflareTunnelIngress } from "../constructs/cloudflare/tunnel-ingress";
 
 export interface KohaEdgeProps {
-  readonly config: DeploymentConfig;
+  readonly config: KohaDeploymentConfig;
   readonly topology: NetworkTopology;
   /** The Koha container (OPAC and staff interface), attached to topology.front. */
   readonly koha: HardenedContainer;

@@ -1,0 +1,114 @@
+/**
+ * Every way the e2e departs from the synthesized JSON or from the official images, in ONE table.
+ *
+ * - kind "json": the harness replaces a value of the synthesized `docker_container` before it
+ *   creates it. `synthesized` is what the harness expects to find; when the JSON holds something
+ *   else the run fails with "stale substitution" (so a profile change is never silently papered
+ *   over). Image rows compare the repository only (a tag bump needs no edit here).
+ * - kind "image": the JSON is used unchanged, but the Debian stand-in image provides something the
+ *   official image provides differently (an emulated entrypoint, a PATH). Documentation only.
+ * - kind "harness": what the harness adds or fills in around the JSON (names, labels, secret
+ *   values). Nothing about the container's hardening.
+ *
+ * Nothing else is changed: user, read_only, capabilities, security_opts, memory, memory_swap,
+ * cpu_*, nproc, tmpfs, volumes, ports, restart, stop_timeout, log_*, env, labels, health timings
+ * and networks are passed as provider 3.6.2 passes them.
+ */
+
+export type SubstitutionKind = "json" | "image" | "harness";
+
+export interface Substitution {
+  readonly kind: SubstitutionKind;
+  /** Stack name (cdktf.out/stacks/<stack>) or "*". */
+  readonly stack: string;
+  /** docker_container logical id or "*". */
+  readonly container: string;
+  /** The attribute (provider schema name) or, for "image" rows, what the image provides. */
+  readonly field: string;
+  /** The value expected in the synthesized JSON (json rows). */
+  readonly synthesized?: unknown;
+  /** The value the harness uses instead (json rows). */
+  readonly substitute?: unknown;
+  readonly reason: string;
+}
+
+/** nofile above this fails here: "error setting rlimit type 7" (no CAP_SYS_RESOURCE in the sandbox). */
+export const NOFILE_CAP = 20000;
+
+/** Name prefix and label of everything the harness creates; cleanup removes only these. */
+export const PREFIX = "bwe2e-";
+export const PROJECT_LABEL = "bulwark.e2e.project";
+export const PROJECT = "bwe2e";
+
+const NO_REGISTRY = "no image registry is reachable here: a local Debian bookworm stand-in (e2e/images/)";
+
+export const SUBSTITUTIONS: readonly Substitution[] = [
+  // --- images (json) ------------------------------------------------------------------------
+  { kind: "json", stack: "koha", container: "mariadb", field: "image", synthesized: "mariadb:11.8.9", substitute: "bulwark-e2e/mariadb:bookworm",
+    reason: `${NO_REGISTRY}: Debian mariadb-server 10.11 LTS instead of MariaDB 11.8` },
+  { kind: "json", stack: "koha", container: "rabbitmq", field: "image", synthesized: "rabbitmq:4.2.5", substitute: "bulwark-e2e/rabbitmq:bookworm",
+    reason: `${NO_REGISTRY}: Debian rabbitmq-server 3.10 (Erlang 25) instead of RabbitMQ 4.2` },
+  { kind: "json", stack: "koha", container: "memcached", field: "image", synthesized: "memcached:1.6.44-trixie", substitute: "bulwark-e2e/memcached:bookworm",
+    reason: `${NO_REGISTRY}: Debian memcached 1.6.18` },
+  { kind: "json", stack: "single-server", container: "db", field: "image", synthesized: "postgres:18.4-trixie", substitute: "bulwark-e2e/postgres:bookworm",
+    reason: `${NO_REGISTRY}: Debian postgresql-15 instead of PostgreSQL 18` },
+  { kind: "json", stack: "single-server", container: "api", field: "image", synthesized: "ghcr.io/example/api:1.0.0", substitute: "bulwark-e2e/webapp:api-8000",
+    reason: "the example API image does not exist: busybox httpd answering /healthz on 8000, with Debian's wget (the profile's probe tool)" },
+  { kind: "json", stack: "single-server", container: "bot", field: "image", synthesized: "ghcr.io/example/bot:1.0.0", substitute: "bulwark-e2e/webapp:bot-9000",
+    reason: "the example bot image does not exist: busybox httpd answering /healthz on 9000, with Debian's wget (the profile's probe tool)" },
+
+  // --- limits (json) ------------------------------------------------------------------------
+  { kind: "json", stack: "*", container: "*", field: "ulimit.nofile", synthesized: `> ${NOFILE_CAP}`, substitute: NOFILE_CAP,
+    reason: `this sandbox refuses nofile above ${NOFILE_CAP} ("error setting rlimit type 7", no CAP_SYS_RESOURCE); real hosts allow the profile's value (RabbitMQ 65536). Only limits above the cap change` },
+
+  // --- what the stand-in images provide (image) ---------------------------------------------
+  { kind: "image", stack: "koha", container: "mariadb", field: "docker-entrypoint.sh, healthcheck.sh",
+    reason: "Debian has neither: stand-ins at the official paths emulate first-start init (MARIADB_* env, root@localhost only, healthcheck user and .my-healthcheck.cnf) and `healthcheck.sh --connect --innodb_initialized`; MARIADB_AUTO_UPGRADE is ignored (one version only). The synthesized command and health test run unchanged" },
+  { kind: "image", stack: "koha", container: "mariadb", field: "/etc/mysql config",
+    reason: "Debian binds 127.0.0.1; like the official image, bind-address is commented out and skip-name-resolve set" },
+  { kind: "image", stack: "koha", container: "rabbitmq", field: "PATH, HOME, /etc/rabbitmq",
+    reason: "the real server scripts (/usr/lib/rabbitmq/bin) come first on PATH, as /opt/rabbitmq/sbin does in the official image (Debian's /usr/sbin wrappers redirect output to files and refuse other users); HOME=/var/lib/rabbitmq; enabled_plugins = [rabbitmq_prometheus] and conf.d/10-defaults.conf as in the official image" },
+  { kind: "image", stack: "koha", container: "memcached", field: "docker-entrypoint.sh",
+    reason: "the official entrypoint's logic (`-*` arguments get `memcached` prepended); USER memcache 11211:11211" },
+  { kind: "image", stack: "single-server", container: "db", field: "docker-entrypoint.sh, PATH, PGDATA",
+    reason: "Debian has no entrypoint: a stand-in emulates POSTGRES_PASSWORD/USER/DB init with a socket-only temporary server; /usr/lib/postgresql/15/bin on PATH; PGDATA=/var/lib/postgresql/15/docker inside the volume at /var/lib/postgresql (the 18+ layout the profile mounts); no Debian `main` cluster" },
+
+  // --- around the JSON (harness) ------------------------------------------------------------
+  { kind: "harness", stack: "*", container: "*", field: "name (containers, networks, volumes)", synthesized: "<name>", substitute: `${PREFIX}<name>`,
+    reason: "only what the e2e created is ever removed, and nothing on a shared engine clashes with it; network aliases (the DNS names services use) stay unchanged" },
+  { kind: "harness", stack: "*", container: "*", field: "labels", substitute: `+ ${PROJECT_LABEL}=${PROJECT}, bulwark.e2e.run=<id>`,
+    reason: "cleanup finds the e2e's containers, networks and volumes by label; the synthesized labels are all kept" },
+  { kind: "harness", stack: "*", container: "*", field: "${var.*}",
+    reason: "Terraform would read sensitive variables; the harness gives each a random 32-hex value per run (never printed)" },
+];
+
+export interface SkippedContainer {
+  readonly stack: string;
+  readonly container: string;
+  readonly reason: string;
+}
+
+/** Containers the e2e cannot run here, with the reason. */
+export const SKIPPED: readonly SkippedContainer[] = [
+  { stack: "koha", container: "koha", reason: "no public Koha image runs non-root on a read-only root (the profile expects your own image); nothing to stand in for it honestly" },
+  { stack: "koha", container: "elasticsearch", reason: "Debian has no Elasticsearch package and no registry is reachable" },
+  { stack: "koha", container: "cloudflared", reason: "needs a Cloudflare tunnel token and egress to the Cloudflare edge (no traffic leaves this machine)" },
+];
+
+/** The json rows that apply to one container, by field. */
+export function substitutionsFor(stack: string, container: string): Map<string, Substitution> {
+  const out = new Map<string, Substitution>();
+  for (const s of SUBSTITUTIONS) {
+    if (s.kind !== "json") continue;
+    if ((s.stack === "*" || s.stack === stack) && (s.container === "*" || s.container === container)) out.set(s.field, s);
+  }
+  return out;
+}
+
+/** The table as Markdown (for the README and `run.ts --table`). */
+export function substitutionTable(): string {
+  const cell = (v: unknown) => (v === undefined ? "" : `\`${typeof v === "string" ? v : JSON.stringify(v)}\``).replace(/\|/g, "\\|");
+  const rows = SUBSTITUTIONS.map((s) => `| ${s.kind} | ${s.stack}/${s.container} | ${s.field} | ${cell(s.synthesized)} | ${cell(s.substitute)} | ${s.reason.replace(/\|/g, "\\|")} |`);
+  const skipped = SKIPPED.map((s) => `| skip | ${s.stack}/${s.container} | (not run) | | | ${s.reason} |`);
+  return ["| kind | stack/container | field | synthesized | e2e uses | reason |", "| --- | --- | --- | --- | --- | --- |", ...rows, ...skipped].join("\n");
+}
