@@ -9,5 +9,8 @@ module.exports = {
   transform: { "^.+\\.ts$": "<rootDir>/scripts/jest-transform.js" },
   moduleFileExtensions: ["ts", "js", "json"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  // One temp directory per run, removed at the end (scripts/jest-tmp.js).
+  globalSetup: "<rootDir>/scripts/jest-global-setup.js",
+  globalTeardown: "<rootDir>/scripts/jest-global-teardown.js",
   testTimeout: 30000,
 };

@@ -16,6 +16,8 @@ export interface StackRules {
   readonly requires: readonly { readonly section: string; readonly why: string }[];
   /** Services it builds: the names `images:` may pin. */
   readonly services: readonly string[];
+  /** Whether the configured section selects this kind (e.g. its `runtime`). @default always */
+  readonly when?: (section: Readonly<Record<string, unknown>>) => boolean;
 }
 
 type Raw = Readonly<Record<string, unknown>>;
@@ -24,7 +26,11 @@ const present = (raw: Raw, key: string): boolean => raw[key] !== undefined && ra
 
 /** The stacks whose section is present. */
 export function configuredStacks<S extends StackRules>(raw: Raw, stacks: readonly S[]): S[] {
-  return stacks.filter((s) => present(raw, s.section));
+  return stacks.filter((s) => {
+    if (!present(raw, s.section)) return false;
+    const section = raw[s.section];
+    return s.when === undefined || (typeof section === "object" && section !== null && s.when(section as Raw));
+  });
 }
 
 /** `cloudflare: required by koha (its tunnel and Access)` for each missing shared section. */
@@ -49,7 +55,7 @@ export function imagePinProblems(raw: Raw, stacks: readonly StackRules[]): strin
   const valid = [...new Set(configured.flatMap((s) => s.services))].sort();
   const validText =
     valid.length > 0
-      ? `valid names: ${valid.join(", ")} (services of ${configured.map((s) => s.section).join(", ")})`
+      ? `valid names: ${valid.join(", ")} (services of ${[...new Set(configured.map((s) => s.section))].join(", ")})`
       : "no configured stack runs containers, so no image can be pinned";
   return Object.keys(images)
     .filter((name) => !valid.includes(name))
@@ -59,7 +65,7 @@ export function imagePinProblems(raw: Raw, stacks: readonly StackRules[]): strin
 /** At least one stack section, or the configuration would synthesize nothing. */
 export function noStackProblem(raw: Raw, stacks: readonly StackRules[]): string[] {
   if (stacks.length === 0 || configuredStacks(raw, stacks).length > 0) return [];
-  const names = stacks.map((s) => s.section);
+  const names = [...new Set(stacks.map((s) => s.section))];
   return [`(top level): configures no stack; add at least one section of ${names.join(", ")}`];
 }
 

@@ -132,6 +132,93 @@ export const CloudflareSchema = z.strictObject({
   rateLimitPerMinute: z.number().int().min(1).default(100),
 });
 
+/** Where a stack runs: one Docker host, or a Kubernetes cluster (the same profiles, rendered for it). */
+const Runtime = z.enum(["docker", "kubernetes"]).default("docker");
+
+const Labels = z.record(z.string().min(1), z.string());
+
+export const KubernetesSchema = z.strictObject({
+  /** kubeconfig context; unset means the provider's default. */
+  context: z.string().min(1).optional(),
+  /** Storage class of the datastores' volume claims. @default the cluster's default class */
+  storageClassName: z.string().min(1).optional(),
+  /** The ingress controller allowed to reach the public services (namespace and pod labels). @default nobody */
+  ingressFrom: z.strictObject({ namespaceLabels: Labels, podLabels: Labels.optional() }).optional(),
+});
+
+const email = z.string().email("must be an e-mail address");
+
+/**
+ * Alerting of a stack's monitoring (Prometheus + Alertmanager, constructs/monitoring). Only
+ * addresses and ids: the SMTP password and the Telegram bot token are sensitive variables
+ * (koha: `koha_smtp_password`, `koha_telegram_bot_token`; single-server: `alert_smtp_password`,
+ * `alert_telegram_bot_token`). Absent: the stack has no monitoring.
+ */
+export const MonitoringSchema = z.strictObject({
+  /** E-mail receiver (warnings and criticals). */
+  smtp: z.strictObject({
+    /** SMTP relay as host:port (STARTTLS is required by Alertmanager's default). */
+    smarthost: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "must be host:port, e.g. smtp.example.org:587"),
+    from: email,
+    to: z.array(email).min(1, "must name at least one receiver address"),
+    /** SMTP login; with it, the password is the stack's `*_smtp_password` variable. @default none (no SMTP authentication) */
+    username: z.string().min(1).optional(),
+  }),
+  /** Telegram chat that gets the criticals (negative for a group). @default no Telegram receiver */
+  telegramChatId: z.number().int().refine((n) => n !== 0 && Number.isSafeInteger(n), "must be the numeric Telegram chat id (negative for a group)").optional(),
+  /** Base of every alert's runbook_url (`<base>/<Alert>.md`): your repository's docs/runbooks URL. @default "docs/runbooks" */
+  runbookBaseUrl: z.string().regex(/^(https:\/\/\S+|[A-Za-z0-9._\/-]+)$/, "must be an https:// URL or a relative path").default("docs/runbooks"),
+});
+
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name such as AWS_ACCESS_KEY_ID");
+
+/**
+ * Backups of a stack's datastores (restic, constructs/backup). Schedules and the off-site
+ * repository; the repository password and off-site credentials are sensitive variables
+ * (`backup_repository_password`, `backup_offsite_<credential>`). Absent: the stack has no backup
+ * plan (a policy warning names every uncovered datastore).
+ */
+export const BackupSchema = z.strictObject({
+  /** Off-site copy (3-2-1). @default none: a policy warning */
+  offsite: z
+    .strictObject({
+      /** restic repository URL without credentials (`s3:https://…`, `rest:https://…`, `rclone:remote:path`, …). */
+      repository: z
+        .string()
+        .regex(/^(s3|rest|rclone|sftp|b2|azure|gs|swift):\S+$/, "must be a restic repository URL (s3:, rest:, rclone:, sftp:, b2:, azure:, gs:, swift:)")
+        .refine((r) => !/\/\/[^/@]+@/.test(r) && !/[?&](access|secret|key|token|password)=/i.test(r), "must not carry credentials: list their names under credentials (each becomes a sensitive variable)")
+        .refine((r) => !r.includes("${"), "must not contain a Terraform expression"),
+      /**
+       * Names of the environment variables restic needs for it; each value is the sensitive
+       * variable `backup_offsite_<name in lower case>`.
+       * @default AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY for s3:, none otherwise
+       */
+      credentials: z.array(envName).optional(),
+    })
+    .optional(),
+  /** Hours between full backups. @default 6 */
+  fullEveryHours: z.number().int().min(1).max(24 * 7).default(6),
+  /** Seconds between shipments of the captured binlog/WAL (at most the RPO). @default 60 */
+  shipEverySeconds: z.number().int().min(10).max(3600).default(60),
+  /** Days between restore drills; 0 turns scheduled drills off. @default 30 */
+  drillEveryDays: z.number().int().min(0).max(366).default(30),
+  /** Every snapshot younger than this many days is kept (the PITR window). @default 30 */
+  keepWithinDays: z.number().int().min(1).max(3650).default(30),
+  /** Daily snapshots kept beyond that. @default 30 */
+  keepDaily: z.number().int().min(0).max(3650).default(30),
+  /** Monthly snapshots kept beyond that. @default 12 */
+  keepMonthly: z.number().int().min(0).max(1200).default(12),
+  /** Recovery point objective in minutes (drills report deviations). @default 60 */
+  rpoMinutes: z.number().int().min(1).default(60),
+  /** Recovery time objective in hours. @default 4 */
+  rtoHours: z.number().int().min(1).default(4),
+});
+
+/** The off-site credentials' variable names: configured, or restic's S3 pair for an s3: repository. */
+export function offsiteCredentialNames(offsite: NonNullable<z.infer<typeof BackupSchema>["offsite"]>): readonly string[] {
+  return offsite.credentials ?? (offsite.repository.startsWith("s3:") ? ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] : []);
+}
+
 /**
  * Settings every stack may share. Extend it with your own stack's section
  * (`SharedConfigSchema.extend({ webApi: WebApiSection })`): strictness is kept.
@@ -149,9 +236,13 @@ export const SharedConfigSchema = z.strictObject({
   images: z.record(serviceName, ImagePin).default({}),
   /** The Cloudflare account and zone: required when a configured stack publishes through the edge. */
   cloudflare: CloudflareSchema.optional(),
+  /** The cluster stacks run on: used by sections with `runtime: kubernetes`. @default the current kubeconfig context */
+  kubernetes: KubernetesSchema.optional(),
 });
 
 export const KohaSchema = z.strictObject({
+  /** `docker` (stack `koha`, needs `cloudflare`) or `kubernetes` (stack `koha-k8s`). @default "docker" */
+  runtime: Runtime,
   /** Koha instance name. */
   instance: serviceName.default("library"),
   mariadb: z.strictObject({
@@ -169,13 +260,23 @@ export const KohaSchema = z.strictObject({
    * is your own build (seed 000's koha-docker-build); see constructs/profiles/koha.ts.
    */
   image: ImageRef,
+  /** Prometheus, Alertmanager and exporters of the koha stack. @default none (no monitoring) */
+  monitoring: MonitoringSchema.optional(),
+  /** MariaDB PITR backups plus RabbitMQ's and Koha's data volumes. @default none (no backup plan) */
+  backup: BackupSchema.optional(),
 });
 
 export const SingleServerSchema = z.strictObject({
+  /** `docker` (stack `single-server`) or `kubernetes` (stack `single-server-k8s`). @default "docker" */
+  runtime: Runtime,
   bot: AppImage,
   api: AppImage,
   /** Loopback host port for PostgreSQL (seed 002: 127.0.0.1:5433). */
   postgresHostPort: z.number().int().min(1024).max(65535).default(5433),
+  /** Prometheus (bearer-token scrape of bot and API), Alertmanager and postgres_exporter. @default none (no monitoring) */
+  monitoring: MonitoringSchema.optional(),
+  /** PostgreSQL PITR backups (base backups + WAL). @default none (no backup plan) */
+  backup: BackupSchema.optional(),
 });
 
 export const GithubSchema = z.strictObject({
@@ -194,6 +295,16 @@ export const DeploymentConfigSchema = SharedConfigSchema.extend({
   singleServer: SingleServerSchema.optional(),
   /** GitHub governance of the repositories (stack `governance`). */
   github: GithubSchema.optional(),
+}).superRefine((c, ctx) => {
+  // Monitoring names its containers and volumes prometheus, alertmanager, node-exporter, … on the
+  // stack's Docker host; koha and single-server share docker.host, so only one of them can run it.
+  if (c.koha?.monitoring && c.singleServer?.monitoring && (c.koha.runtime ?? "docker") === "docker" && (c.singleServer.runtime ?? "docker") === "docker") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["singleServer", "monitoring"],
+      message: `koha.monitoring already runs Prometheus, Alertmanager, node-exporter, cAdvisor and the blackbox exporter on the Docker host ${c.docker.host}, and the monitoring containers have fixed names. Fix: keep monitoring in one of the two sections (one node-exporter and cAdvisor per host observe it whole), or run the stacks from separate configurations with different docker.host`,
+    });
+  }
 });
 
 export type SharedConfig = z.infer<typeof SharedConfigSchema>;
@@ -205,6 +316,9 @@ export type CloudflareConfig = z.infer<typeof CloudflareSchema>;
 export type KohaConfig = z.infer<typeof KohaSchema>;
 export type SingleServerConfig = z.infer<typeof SingleServerSchema>;
 export type GithubConfig = z.infer<typeof GithubSchema>;
+export type KubernetesConfig = z.infer<typeof KubernetesSchema>;
+export type MonitoringConfig = z.infer<typeof MonitoringSchema>;
+export type BackupConfig = z.infer<typeof BackupSchema>;
 
 /** A deployment configuration with a koha section and the cloudflare section it needs. */
 export type KohaDeploymentConfig = DeploymentConfig & { readonly koha: KohaConfig; readonly cloudflare: CloudflareConfig };

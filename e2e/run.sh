@@ -24,7 +24,12 @@ step "images ready"
 # A private output directory: the shared cdktf.out/ of the working tree is left alone.
 out="$STATE/synth"
 rm -rf "$out"
-if ! CDKTF_OUTDIR="$out" npm run --silent synth > "$STATE/synth.log" 2>&1; then
+# Exit 1 is the policy gate (npm test and the synth step judge that); the JSON is written anyway.
+synth_rc=0
+CDKTF_OUTDIR="$out" npm run --silent synth > "$STATE/synth.log" 2>&1 || synth_rc=$?
+if [ "$synth_rc" = 1 ] && [ -f "$out/stacks/koha/cdk.tf.json" ] && [ -f "$out/stacks/single-server/cdk.tf.json" ]; then
+  echo "e2e: note: the synth policy gate reported errors (log $STATE/synth.log); the e2e runs on the JSON anyway"
+elif [ "$synth_rc" != 0 ]; then
   tail -n 40 "$STATE/synth.log"
   echo "FAIL synth: npm run synth failed (log $STATE/synth.log)"
   echo "0 passed, 1 failed"

@@ -90,6 +90,14 @@ function report(subject: string, r: Result): void {
 
 const label = (p: ContainerPlan) => `${p.stack}/${p.id}`;
 
+const pendingNotes = new Map<string, string[]>();
+/** Facts about a container that are printed but not counted. */
+function notes(p: ContainerPlan): string[] {
+  let n = pendingNotes.get(label(p));
+  if (!n) { n = []; pendingNotes.set(label(p), n); }
+  return n;
+}
+
 /** Run `f` for every plan in parallel; print each container's results together, in plan order. */
 async function phase(title: string, plans: ContainerPlan[], f: (p: ContainerPlan) => Promise<Result[]>): Promise<void> {
   const start = Date.now();
@@ -97,7 +105,11 @@ async function phase(title: string, plans: ContainerPlan[], f: (p: ContainerPlan
   const results = await Promise.all(plans.map(async (p) => {
     try { return await f(p); } catch (e) { return [{ ok: false, check: title, detail: `harness error: ${(e as Error).message}` }]; }
   }));
-  plans.forEach((p, i) => results[i].forEach((r) => report(label(p), r)));
+  plans.forEach((p, i) => {
+    results[i].forEach((r) => report(label(p), r));
+    for (const n of pendingNotes.get(label(p)) ?? []) process.stdout.write(`note ${label(p)} ${n}\n`);
+    pendingNotes.delete(label(p));
+  });
   process.stdout.write(`--- ${title}: ${secs(start)} s\n`);
 }
 
@@ -178,10 +190,10 @@ async function main(): Promise<number> {
   await phase("first start", running, async (p) => {
     const out: Result[] = [await waitHealthy(p, startedAt, opts.marginS, "first start")];
     out.push(await checkUser(p), await checkPrivileges(p), await checkReadOnlyRoot(p));
-    out.push(...await checkTmpfs(p, "first start"));
+    out.push(...await checkTmpfs(p, "first start", notes(p)));
     out.push(await checkMemory(p), await checkUlimits(p));
     if (internalOnly(p)) out.push(await checkNoEgress(p, target));
-    else process.stdout.write(`note ${label(p)}: on non-internal network(s) ${p.networks.filter((n) => !internal.get(n.name)).map((n) => n.name).join(", ")}: egress by design, not asserted\n`);
+    else process.stdout.write(`note ${label(p)}: attached to non-internal network(s) ${p.networks.filter((n) => !internal.get(n.name)).map((n) => n.name).join(", ")}: it has egress (not asserted)\n`);
     out.push(...await checkPorts(p, "first start"));
     return out;
   });
@@ -193,7 +205,7 @@ async function main(): Promise<number> {
     const since = Date.now();
     if (r.code !== 0) return [{ ok: false, check: "docker restart", detail: r.stderr.trim() }];
     const out = [await waitHealthy(p, since, opts.marginS, "after docker restart")];
-    out.push(...await checkTmpfs(p, "after docker restart"), ...await checkPorts(p, "after docker restart"));
+    out.push(...await checkTmpfs(p, "after docker restart", notes(p)), ...await checkPorts(p, "after docker restart"));
     const after = await inspect(p.name);
     if (after.Id !== before.Id) out.push({ ok: false, check: "after docker restart: same container", detail: "the container was replaced" });
     return out;
@@ -221,7 +233,7 @@ async function main(): Promise<number> {
         ? { ok: true, check, detail: `state ${i.State?.Status}, same container` }
         : { ok: false, check, detail: `state ${i.State?.Status}, policy ${i.HostConfig?.RestartPolicy?.Name}` });
       out.push(await waitHealthy(p, since, opts.marginS, "after dockerd restart"));
-      out.push(...await checkTmpfs(p, "after dockerd restart"), ...await checkPorts(p, "after dockerd restart"));
+      out.push(...await checkTmpfs(p, "after dockerd restart", notes(p)), ...await checkPorts(p, "after dockerd restart"));
       return out;
     });
   }

@@ -41,6 +41,7 @@ export const PROJECT_LABEL = "bulwark.e2e.project";
 export const PROJECT = "bwe2e";
 
 const NO_REGISTRY = "no image registry is reachable here: a local Debian bookworm stand-in (e2e/images/)";
+const NO_OFFICIAL_IMAGE = "no image registry is reachable here and no stand-in is built: the official image cannot be pulled:";
 
 export const SUBSTITUTIONS: readonly Substitution[] = [
   // --- images (json) ------------------------------------------------------------------------
@@ -93,6 +94,21 @@ export const SKIPPED: readonly SkippedContainer[] = [
   { stack: "koha", container: "koha", reason: "no public Koha image runs non-root on a read-only root (the profile expects your own image); nothing to stand in for it honestly" },
   { stack: "koha", container: "elasticsearch", reason: "Debian has no Elasticsearch package and no registry is reachable" },
   { stack: "koha", container: "cloudflared", reason: "needs a Cloudflare tunnel token and egress to the Cloudflare edge (no traffic leaves this machine)" },
+  // Monitoring and backups (koha.monitoring, koha.backup, singleServer.backup, singleServer.monitoring).
+  ...(["koha", "single-server"] as const).flatMap((stack) => [
+    { stack, container: "prometheus", reason: `${NO_OFFICIAL_IMAGE} prom/prometheus (Debian's prometheus 2.42 is proven by __tests__/monitoring/loopback-e2e.test.ts, not as a container here)` },
+    { stack, container: "alertmanager", reason: `${NO_OFFICIAL_IMAGE} prom/alertmanager (Debian bookworm's 0.25 lacks telegram bot_token_file, which the generated configuration uses)` },
+    { stack, container: "blackbox_exporter", reason: `${NO_OFFICIAL_IMAGE} prom/blackbox-exporter` },
+    { stack, container: "node_exporter", reason: `${NO_OFFICIAL_IMAGE} prom/node-exporter` },
+    { stack, container: "cadvisor", reason: `${NO_OFFICIAL_IMAGE} gcr.io/cadvisor/cadvisor (Debian has no cAdvisor package)` },
+  ]),
+  { stack: "koha", container: "mariadb_exporter", reason: `${NO_OFFICIAL_IMAGE} prom/mysqld-exporter` },
+  { stack: "koha", container: "memcached_exporter", reason: `${NO_OFFICIAL_IMAGE} prom/memcached-exporter` },
+  { stack: "single-server", container: "db_exporter", reason: `${NO_OFFICIAL_IMAGE} quay.io/prometheuscommunity/postgres-exporter` },
+  ...([["koha", "mariadb_backup"], ["koha", "rabbitmq_backup"], ["koha", "koha_backup"], ["single-server", "db_backup"]] as const).map(([stack, container]) => ({
+    stack, container,
+    reason: "its image is built by docker_image from backup/image/Dockerfile on debian:bookworm-slim, which cannot be pulled here (no registry), and the harness creates containers from existing images only; the scripts are proven by npm run drill (__tests__/backup/drill.test.ts)",
+  })),
 ];
 
 /** The json rows that apply to one container, by field. */

@@ -3,3 +3,5 @@ export * from "./security";
 export * from "./roles";
 export * from "./cloudflare";
 export * from "./suppressions";
+export * from "./monitoring";
+export * from "./backup";

@@ -207,6 +207,24 @@ export function isAllInterfaces(ip: string | undefined | null): boolean {
   return v === "" || v === "0.0.0.0" || v === "::" || v === "[::]";
 }
 
+const DOT_SEGMENTS = /\/+/;
+
+/**
+ * `//etc/./ssl/../x/` → `/etc/x`: collapse repeated slashes and `.`/`..` segments so a path cannot
+ * dodge the sensitive-path check by spelling. Relative paths are returned trimmed, unchanged.
+ */
+export function normalizeHostPath(path: string): string {
+  const p = path.trim();
+  if (!p.startsWith("/")) return p;
+  const out: string[] = [];
+  for (const seg of p.split(DOT_SEGMENTS)) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") out.pop();
+    else out.push(seg);
+  }
+  return "/" + out.join("/");
+}
+
 /** True when `path` is `/` or equals/is under a sensitive directory, or is a docker.sock. */
 export function isSensitiveHostPath(path: string): boolean {
   const p = path.trim().replace(/\/+$/, "") || "/";

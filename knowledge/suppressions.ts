@@ -10,7 +10,7 @@
 export const MIN_REASON_LENGTH = 10;
 
 /** Rule ids look like `DOCKER-004`, `GH-012`, `HOST-001`. */
-export const RULE_ID_FORMAT = /^[A-Z]+-\d{3}$/;
+export const RULE_ID_FORMAT = /^[A-Z][A-Z0-9]*-\d{3}$/;
 
 /** The problem with a suppression's id and reason, in words, or null when the format is valid. */
 export function suppressionFormatProblem(rule: unknown, reason: unknown): string | null {

@@ -6,7 +6,7 @@
 import { ruleMeta } from "./catalog";
 import { ALL_RULES } from "./rules";
 import { buildStackIndex } from "./stack-index";
-import { collectSuppressions } from "./suppressions";
+import { collectSuppressions, suppressionFor, type SuppressionMap } from "./suppressions";
 import type { AppRule, Finding, ResourceRule, Rule, RuleResult, Severity, StackFacts, StackIndex, StackRule } from "./types";
 
 export interface StackInput {
@@ -58,7 +58,7 @@ export interface StackCheck {
 interface StackContext {
   readonly stack: string;
   readonly file: string;
-  readonly suppressions: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  readonly suppressions: SuppressionMap;
 }
 
 const contextKey = (stack: string, file: string) => `${stack}\u0000${file}`;
@@ -99,7 +99,7 @@ export class PolicyRun {
     const suppressions = collectSuppressions(input.json, index);
     const findings: Finding[] = [];
     const emit = (ruleId: string, defaultSeverity: Severity, r: RuleResult) => {
-      findings.push(finding(ruleId, r.severity ?? defaultSeverity, input.stack, input.file, r.address, index.byAddress(r.address)?.constructPath ?? null, r.message, suppressions));
+      findings.push(finding(ruleId, r.severity ?? defaultSeverity, input.stack, input.file, r.address, index.byAddress(r.address)?.constructPath ?? null, r.message, suppressions, r.subject));
     };
     // Resource by resource, every rule of its type in turn: a body is read by all its rules while it
     // is in the CPU cache (rule by rule, each rule walked every body again; measured slower).
@@ -155,9 +155,9 @@ export class PolicyRun {
 
 function finding(
   ruleId: string, severity: Severity, stack: string, file: string, address: string, constructPath: string | null, message: string,
-  suppressions: ReadonlyMap<string, ReadonlyMap<string, string>>,
+  suppressions: SuppressionMap, subject?: string,
 ): Finding {
-  const reason = suppressions.get(address)?.get(ruleId) ?? null;
+  const reason = suppressionFor(suppressions, address, ruleId, subject);
   return { ruleId, severity, stack, address, constructPath, file, message: flat(message), suppressed: reason !== null, suppressionReason: reason };
 }
 

@@ -31,6 +31,21 @@ const DEFINITIONS: ReadonlyArray<Omit<Pack, "rules">> = [
     description: "How traffic reaches the origin through Cloudflare: tunnels and their ingress, DNS, Access, origin TLS, WAF and rate limiting (CF), including collisions between stacks that share a zone.",
   },
   {
+    id: "kubernetes-runtime",
+    title: "Kubernetes runtime",
+    description: "How workloads run on a cluster: pod and container security context, probes, resources, images, secrets, namespaces and network policies (K8S).",
+  },
+  {
+    id: "monitoring",
+    title: "Monitoring",
+    description: "Whether the stack is watched: Alertmanager receivers, monitoring UIs behind Access, exporter credentials kept off command lines, and datastores covered by a scrape job or probe (MON).",
+  },
+  {
+    id: "backup-recovery",
+    title: "Backup and recovery",
+    description: "Whether data can be brought back: datastores with a backup plan, backup repository passwords kept secret, and point-in-time recovery only where the change log is captured (BACKUP).",
+  },
+  {
     id: "secrets-state",
     title: "Secrets and state",
     description: "Where credentials live: literal credentials anywhere in the configuration, secret variables, provider credentials, and the state backend that holds every secret (SECRET, STATE).",

@@ -10,9 +10,9 @@ import type {
   StackRule, AppRuleResult,
 } from "./types";
 
-const DOMAINS: ReadonlySet<RuleDomain> = new Set(["DOCKER", "NET", "GH", "CF", "SECRET", "STATE"]);
-const PACKS: ReadonlySet<PackId> = new Set(["docker-runtime", "github-governance", "cloudflare-edge", "secrets-state"]);
-const RULE_ID = /^([A-Z]+)-\d{3}$/;
+const DOMAINS: ReadonlySet<RuleDomain> = new Set(["DOCKER", "NET", "GH", "CF", "SECRET", "STATE", "K8S", "MON", "BACKUP"]);
+const PACKS: ReadonlySet<PackId> = new Set(["docker-runtime", "github-governance", "cloudflare-edge", "secrets-state", "kubernetes-runtime", "monitoring", "backup-recovery"]);
+const RULE_ID = /^([A-Z][A-Z0-9]*)-\d{3}$/;
 
 /** Validate a declaration and derive its metadata; throws naming the rule (a programming error). */
 export function ruleMetaOf(spec: RuleSpec): RuleMeta {

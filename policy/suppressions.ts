@@ -30,7 +30,24 @@ export function suppressionProblem(rule: unknown, reason: unknown): string | nul
   return suppressionFormatProblem(rule, reason);
 }
 
-function readList(where: string, meta: unknown, withAddress: boolean): Array<Suppression & { address?: string }> {
+/** A suppression as the engine applies it: the reason, and what it covers when it is granular. */
+export interface SuppressionEntry {
+  readonly reason: string;
+  /** Only findings whose subject is listed (cdk-nag's appliesTo); absent: every finding of the rule. */
+  readonly appliesTo?: readonly string[];
+}
+
+export type SuppressionMap = ReadonlyMap<string, ReadonlyMap<string, SuppressionEntry>>;
+
+/** The reason a suppression gives for this finding, or null when none covers it. */
+export function suppressionFor(map: SuppressionMap, address: string, ruleId: string, subject: string | undefined): string | null {
+  const e = map.get(address)?.get(ruleId);
+  if (!e) return null;
+  if (e.appliesTo !== undefined && (subject === undefined || !e.appliesTo.includes(subject))) return null;
+  return e.reason;
+}
+
+function readList(where: string, meta: unknown, withAddress: boolean): Array<Suppression & { address?: string; appliesTo?: string[] }> {
   if (!isObject(meta) || !isObject(meta.bulwark)) return [];
   const list = meta.bulwark.suppressions;
   if (list === undefined) return [];
@@ -42,28 +59,33 @@ function readList(where: string, meta: unknown, withAddress: boolean): Array<Sup
     if (withAddress && (typeof entry.address !== "string" || entry.address === "")) {
       throw new SuppressionError(`${where}: stack-level suppression of ${String(entry.rule)} needs an "address"`);
     }
+    const appliesTo = entry.appliesTo;
+    if (appliesTo !== undefined && (!Array.isArray(appliesTo) || appliesTo.length === 0 || appliesTo.some((a) => typeof a !== "string" || a.trim() === ""))) {
+      throw new SuppressionError(`${where}: suppression of ${String(entry.rule)}: "appliesTo" must be a non-empty list of what it covers (e.g. host paths)`);
+    }
     return {
       rule: entry.rule as string,
       reason: (entry.reason as string).trim(),
       address: typeof entry.address === "string" ? entry.address : undefined,
+      appliesTo: appliesTo as string[] | undefined,
     };
   });
 }
 
 /** address → rule id → reason, for one stack. Throws SuppressionError on an invalid entry. */
-export function collectSuppressions(json: Record<string, unknown>, index: StackIndex): Map<string, Map<string, string>> {
-  const out = new Map<string, Map<string, string>>();
-  const add = (address: string, rule: string, reason: string) => {
+export function collectSuppressions(json: Record<string, unknown>, index: StackIndex): Map<string, Map<string, SuppressionEntry>> {
+  const out = new Map<string, Map<string, SuppressionEntry>>();
+  const add = (address: string, s: { rule: string; reason: string; appliesTo?: string[] }) => {
     let byRule = out.get(address);
     if (!byRule) out.set(address, (byRule = new Map()));
-    byRule.set(rule, reason);
+    byRule.set(s.rule, s.appliesTo ? { reason: s.reason, appliesTo: s.appliesTo } : { reason: s.reason });
   };
-  for (const s of readList(`stack ${index.stack}`, json["//"], true)) add(s.address!, s.rule, s.reason);
+  for (const s of readList(`stack ${index.stack}`, json["//"], true)) add(s.address!, s);
   for (const r of index.resources) {
-    for (const s of readList(r.address, r.body["//"], false)) add(r.address, s.rule, s.reason);
+    for (const s of readList(r.address, r.body["//"], false)) add(r.address, s);
   }
   for (const v of index.variables.values()) {
-    for (const s of readList(v.address, v.body["//"], false)) add(v.address, s.rule, s.reason);
+    for (const s of readList(v.address, v.body["//"], false)) add(v.address, s);
   }
   return out;
 }

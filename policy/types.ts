@@ -8,10 +8,10 @@
 
 export type Severity = "error" | "warning" | "info";
 
-export type RuleDomain = "DOCKER" | "NET" | "GH" | "CF" | "SECRET" | "STATE";
+export type RuleDomain = "DOCKER" | "NET" | "GH" | "CF" | "SECRET" | "STATE" | "K8S" | "MON" | "BACKUP";
 
 /** A rule pack: rules that are run (or left out) together (`bulwark check --pack`). */
-export type PackId = "docker-runtime" | "github-governance" | "cloudflare-edge" | "secrets-state";
+export type PackId = "docker-runtime" | "github-governance" | "cloudflare-edge" | "secrets-state" | "kubernetes-runtime" | "monitoring" | "backup-recovery";
 
 /** A public document a rule comes from, that a user can open. */
 export interface RuleReference {
@@ -53,6 +53,11 @@ export interface RuleResult {
   readonly message: string;
   /** Defaults to the rule's severity. */
   readonly severity?: Severity;
+  /**
+   * What in the resource the finding is about (a host path for DOCKER-016/017): a suppression with
+   * `appliesTo` covers only findings whose subject it lists.
+   */
+  readonly subject?: string;
 }
 
 export interface Finding {

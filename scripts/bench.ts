@@ -20,7 +20,7 @@ Measures, each in fresh processes, and prints every figure with the targets met 
      50,000 containers checked without crashing (peak RSS reported, no target).
   2. synth of every reference stack: npm run synth's way against ts-node (the cdktf template).
      Targets: under 2.5 s, at least 3x faster than ts-node.
-  3. npm test (tsc --noEmit, then jest). Target: under 60 s.
+  3. only with --with-test: npm test (tsc --noEmit, then jest). Target: under 60 s.
 
 Options:
   --sizes N,N      containers per generated stack (default 10000,50000)
@@ -28,7 +28,7 @@ Options:
   --runs N         runs per measurement; the median is shown (default 3)
   --skip-policy    skip 1
   --skip-synth     skip 2
-  --skip-test      skip 3
+  --with-test      also run 3 (it adds the whole suite's time to the bench)
   -h, --help       print this and exit
 `;
 
@@ -37,6 +37,7 @@ interface Options {
   readonly formats: Array<"pretty" | "compact">;
   readonly runs: number;
   readonly skip: ReadonlySet<string>;
+  readonly withTest: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -48,6 +49,7 @@ function parseArgs(argv: readonly string[]): Options {
   let formats: Array<"pretty" | "compact"> = ["pretty"];
   let runs = 3;
   const skip = new Set<string>();
+  let withTest = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => argv[++i] ?? fail(`${a} needs a value`);
@@ -64,13 +66,15 @@ function parseArgs(argv: readonly string[]): Options {
     } else if (a === "--runs") {
       runs = Number(value());
       if (!Number.isInteger(runs) || runs < 1) fail("--runs takes a positive integer");
-    } else if (a === "--skip-policy" || a === "--skip-synth" || a === "--skip-test") {
+    } else if (a === "--skip-policy" || a === "--skip-synth") {
       skip.add(a.slice("--skip-".length));
+    } else if (a === "--with-test") {
+      withTest = true;
     } else {
       fail(`unknown option ${a}`);
     }
   }
-  return { sizes, formats, runs, skip };
+  return { sizes, formats, runs, skip, withTest };
 }
 
 const ROOT = resolve(__dirname, "..");
@@ -279,6 +283,6 @@ console.log(
 );
 if (!options.skip.has("policy")) benchPolicy(options);
 if (!options.skip.has("synth")) benchSynth(options);
-if (!options.skip.has("test")) benchTests();
+if (options.withTest) benchTests();
 console.log(`\n== Targets\n${verdicts.join("\n") || "  (none measured)"}`);
 console.log(`\nbench took ${fmtMs(performance.now() - started)}`);

@@ -10,6 +10,10 @@ import type { DeploymentConfig, SharedConfig } from "../config/schema";
 import { GovernanceStack } from "./governance";
 import { KohaStack } from "./koha";
 import { SingleServerStack } from "./single-server";
+import { KubernetesKohaStack } from "./kubernetes/koha";
+import { KubernetesSingleServerStack } from "./kubernetes/single-server";
+import { configuredStacks } from "../config/checks";
+import { pinnedImage } from "../constructs/core/stack-base";
 
 /** A shared section a stack kind needs, and why (the error message says it). */
 export interface SectionRequirement {
@@ -31,7 +35,17 @@ export interface StackKind {
   readonly services: readonly string[];
   /** Add the stack to `scope` under `stackId`. */
   readonly build: (scope: Construct, config: DeploymentConfig) => TerraformStack;
+  /** Whether the configured section selects this kind (its `runtime`). @default always */
+  readonly when?: (section: Readonly<Record<string, unknown>>) => boolean;
 }
+
+/** `runtime` of a section as written (the schema's default is "docker"). */
+const runtimeIs = (runtime: "docker" | "kubernetes") => (section: Readonly<Record<string, unknown>>) => (section.runtime ?? "docker") === runtime;
+
+const required = <T>(value: T | undefined, section: string): T => {
+  if (value === undefined) throw new Error(`configuration: ${section} is missing`);
+  return value;
+};
 
 /** In synthesis order (koha, single-server, governance). */
 export const STACK_KINDS: readonly StackKind[] = [
@@ -41,6 +55,30 @@ export const STACK_KINDS: readonly StackKind[] = [
     requires: [{ section: "cloudflare", why: "its tunnel and Access" }],
     services: KohaStack.services,
     build: (scope, config) => new KohaStack(scope, "koha", { config }),
+    when: runtimeIs("docker"),
+  },
+  {
+    section: "koha",
+    stackId: "koha-k8s",
+    requires: [],
+    services: [...KubernetesKohaStack.services],
+    build: (scope, config) => {
+      const koha = required(config.koha, "koha");
+      const k8s = config.kubernetes ?? {};
+      const pin = (service: "mariadb" | "rabbitmq" | "elasticsearch" | "memcached") => pinnedImage(config, service);
+      return new KubernetesKohaStack(scope, "koha-k8s", {
+        backend: config.backend,
+        owner: config.owner,
+        instance: koha.instance,
+        kohaImage: { ...koha.image, ...pinnedImage(config, "koha") },
+        mariadb: koha.mariadb,
+        images: { mariadb: pin("mariadb"), rabbitmq: pin("rabbitmq"), elasticsearch: pin("elasticsearch"), memcached: pin("memcached") },
+        context: k8s.context,
+        storageClassName: k8s.storageClassName,
+        ingressFrom: k8s.ingressFrom,
+      });
+    },
+    when: runtimeIs("kubernetes"),
   },
   {
     section: "singleServer",
@@ -48,6 +86,35 @@ export const STACK_KINDS: readonly StackKind[] = [
     requires: [],
     services: SingleServerStack.services,
     build: (scope, config) => new SingleServerStack(scope, "single-server", { config }),
+    when: runtimeIs("docker"),
+  },
+  {
+    section: "singleServer",
+    stackId: "single-server-k8s",
+    requires: [],
+    services: [...KubernetesSingleServerStack.services],
+    build: (scope, config) => {
+      const s = required(config.singleServer, "singleServer");
+      const k8s = config.kubernetes ?? {};
+      const app = (a: typeof s.api, service: "api" | "bot") => ({
+        image: { repository: a.repository, tag: a.tag, digest: a.digest, ...pinnedImage(config, service) },
+        user: a.user,
+        port: a.port,
+        healthPath: a.healthPath,
+        probeTool: a.probeTool,
+        memoryMb: a.memoryMb,
+      });
+      return new KubernetesSingleServerStack(scope, "single-server-k8s", {
+        backend: config.backend,
+        owner: config.owner,
+        context: k8s.context,
+        api: app(s.api, "api"),
+        bot: app(s.bot, "bot"),
+        postgres: { image: pinnedImage(config, "db"), storageClassName: k8s.storageClassName },
+        apiIngressFrom: k8s.ingressFrom,
+      });
+    },
+    when: runtimeIs("kubernetes"),
   },
   {
     section: "github",
@@ -60,5 +127,5 @@ export const STACK_KINDS: readonly StackKind[] = [
 
 /** The kinds whose section is present in `config` (a parsed or a raw configuration object). */
 export function configuredStackKinds(config: Readonly<Record<string, unknown>>): StackKind[] {
-  return STACK_KINDS.filter((k) => config[k.section] !== undefined && config[k.section] !== null);
+  return configuredStacks(config, STACK_KINDS);
 }

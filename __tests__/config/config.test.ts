@@ -6,13 +6,16 @@ import { z } from "zod";
 import { Testing } from "cdktf";
 
 import { loadConfig, loadDeploymentConfig, ENV_OVERRIDES, EXAMPLE_CONFIG_PATH, ConfigError } from "../../config/load";
-import { DeploymentConfigSchema, SharedConfigSchema } from "../../config/schema";
+import { DeploymentConfigSchema, SharedConfigSchema, offsiteCredentialNames } from "../../config/schema";
+import { exampleConfig } from "../helpers/reference";
 import { requireSections } from "../../config/checks";
 import { buildApp } from "../../main";
 import { normalizedJson } from "../helpers/reference";
 import { STACK_KINDS } from "../../stacks/catalog";
 import { KohaStack } from "../../stacks/koha";
 import { SingleServerStack } from "../../stacks/single-server";
+import { KubernetesKohaStack } from "../../stacks/kubernetes/koha";
+import { KubernetesSingleServerStack } from "../../stacks/kubernetes/single-server";
 
 const example = parse(readFileSync(EXAMPLE_CONFIG_PATH, "utf8"));
 const { koha, singleServer, github, cloudflare, ...shared } = example;
@@ -122,7 +125,7 @@ describe("deployment configuration", () => {
     ["absolute local state directory", { backend: { type: "local", directory: "/var/state" } }, /backend\.directory: must be a relative path/],
     ["unknown backend", { backend: { type: "gcs" } }, /backend\.type/],
     ["server id 0", { koha: { ...example.koha, mariadb: { serverId: 0 } } }, /koha\.mariadb\.serverId/],
-    ["unknown key", { extra: 1 }, /  - extra: unknown key; valid keys here: owner, docker, backend, images, cloudflare, koha, singleServer, github/],
+    ["unknown key", { extra: 1 }, /  - extra: unknown key; valid keys here: owner, docker, backend, images, cloudflare, kubernetes, koha, singleServer, github/],
     ["no repositories", { github: { owner: "o", repositories: [] } }, /github\.repositories/],
     ["api port below 1024", { singleServer: { ...example.singleServer, api: { ...example.singleServer.api, port: 80 } } }, /singleServer\.api\.port/],
     ["invalid service name under images", { images: { MariaDB: { tag: "11.8.9" } } }, /images\.MariaDB: Invalid key in record/],
@@ -185,15 +188,18 @@ describe("configure only what you run", () => {
   });
 
   test("stack ids are fixed per kind (they are the roots of Terraform addresses)", () => {
-    expect(STACK_KINDS.map((k) => [k.section, k.stackId])).toEqual([["koha", "koha"], ["singleServer", "single-server"], ["github", "governance"]]);
-    expect(STACK_KINDS.map((k) => k.services)).toEqual([KohaStack.services, SingleServerStack.services, []]);
+    // The runtime (docker or kubernetes) of a section picks one of its kinds; each has its own id.
+    expect(STACK_KINDS.map((k) => [k.section, k.stackId])).toEqual([
+      ["koha", "koha"], ["koha", "koha-k8s"], ["singleServer", "single-server"], ["singleServer", "single-server-k8s"], ["github", "governance"],
+    ]);
+    expect(STACK_KINDS.map((k) => k.services)).toEqual([KohaStack.services, [...KubernetesKohaStack.services], SingleServerStack.services, [...KubernetesSingleServerStack.services], []]);
   });
 });
 
 describe("unknown keys anywhere are errors with their path", () => {
   test.each([
-    ["top level", { ...example, kohaa: {} }, "kohaa: unknown key; valid keys here: owner, docker, backend, images, cloudflare, koha, singleServer, github"],
-    ["a stack section", { ...example, koha: { ...koha, opacHost: "x" } }, "koha.opacHost: unknown key; valid keys here: instance, mariadb, opacHostname, staffHostname, image"],
+    ["top level", { ...example, kohaa: {} }, "kohaa: unknown key; valid keys here: owner, docker, backend, images, cloudflare, kubernetes, koha, singleServer, github"],
+    ["a stack section", { ...example, koha: { ...koha, opacHost: "x" } }, "koha.opacHost: unknown key; valid keys here: runtime, instance, mariadb, opacHostname, staffHostname, image, monitoring, backup"],
     ["a nested object", { ...example, koha: { ...koha, mariadb: { ...koha.mariadb, serverID: 2 } } }, "koha.mariadb.serverID: unknown key; valid keys here: serverId, binlogExpireSeconds"],
     ["a list entry", { ...example, github: { ...github, repositories: [{ ...github.repositories[0], private: true }] } }, "github.repositories.0.private: unknown key; valid keys here: name, description"],
     ["a backend variant", { ...example, backend: { type: "local", directory: "state", bucket: "b" } }, "backend.bucket: unknown key; valid keys here: type, directory"],
@@ -205,16 +211,90 @@ describe("unknown keys anywhere are errors with their path", () => {
   });
 });
 
+describe("monitoring and backup settings (koha, singleServer)", () => {
+  test("the example configures koha's monitoring and both stacks' backups; schedules default to the construct's", () => {
+    const c = exampleConfig();
+    expect(c.koha.monitoring).toEqual({
+      smtp: { smarthost: "smtp.example.org:587", from: "alerts@example.org", to: ["library-oncall@example.org"], username: "alerts@example.org" },
+      telegramChatId: -1001234567890,
+      runbookBaseUrl: "https://github.com/example-org/koha-deploy/blob/main/docs/runbooks",
+    });
+    expect(c.singleServer.monitoring).toBeUndefined();
+    expect(c.singleServer.backup).toEqual({
+      offsite: { repository: "s3:https://s3.example.net/app-backups" },
+      fullEveryHours: 6, shipEverySeconds: 60, drillEveryDays: 30, keepWithinDays: 30, keepDaily: 30, keepMonthly: 12, rpoMinutes: 60, rtoHours: 4,
+    });
+    expect(offsiteCredentialNames(c.koha.backup!.offsite!)).toEqual(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
+    expect(offsiteCredentialNames({ repository: "rest:https://backup.example.net/koha" })).toEqual([]);
+  });
+
+  test("both sections are optional: without them a stack has no monitoring and no backup plan", () => {
+    const { monitoring: _m, backup: _b, ...bare } = singleServer;
+    void [_m, _b];
+    const c = loadDeploymentConfig({ BULWARK_CONFIG: withFile({ ...shared, singleServer: bare }) });
+    expect(c.singleServer?.monitoring).toBeUndefined();
+    expect(c.singleServer?.backup).toBeUndefined();
+    const stack = new SingleServerStack(Testing.app(), "single-server", { config: c });
+    expect(stack.monitoring).toBeUndefined();
+    expect(stack.backup).toBeUndefined();
+  });
+
+  test("a single-server section alone may have monitoring (its own Docker host), and builds it", () => {
+    const monitoring = { smtp: { smarthost: "smtp.example.org:587", from: "alerts@example.org", to: ["ops@example.org"] }, telegramChatId: 42 };
+    const c = loadDeploymentConfig({ BULWARK_CONFIG: withFile({ ...shared, singleServer: { ...singleServer, monitoring } }) });
+    expect(c.singleServer?.monitoring).toEqual({ ...monitoring, runbookBaseUrl: "docs/runbooks" });
+    const stack = buildApp(c).stacks[0] as SingleServerStack;
+    expect(stack.monitoring?.alertingProps.telegram?.chatId).toBe(42);
+    // No SMTP username: no SMTP authentication and no password variable.
+    expect(stack.monitoring?.alertingProps.email?.password).toBeUndefined();
+  });
+
+  test("koha and single-server cannot both run monitoring on one docker.host: an error with its path", () => {
+    const monitoring = { smtp: { smarthost: "smtp.example.org:587", from: "alerts@example.org", to: ["ops@example.org"] } };
+    expect(problemsOf({ ...example, singleServer: { ...singleServer, monitoring } })).toContain(
+      "  - singleServer.monitoring: koha.monitoring already runs Prometheus, Alertmanager, node-exporter, cAdvisor and the blackbox exporter on the Docker host unix:///var/run/docker.sock",
+    );
+  });
+
+  const mon = (patch: Record<string, unknown>) => ({ ...example, koha: { ...koha, monitoring: { ...koha.monitoring, ...patch } } });
+  const smtp = (patch: Record<string, unknown>) => mon({ smtp: { ...koha.monitoring.smtp, ...patch } });
+  const bak = (patch: Record<string, unknown>) => ({ ...example, koha: { ...koha, backup: { ...koha.backup, ...patch } } });
+  test.each([
+    ["an SMTP host without port", smtp({ smarthost: "smtp.example.org" }), "koha.monitoring.smtp.smarthost: must be host:port, e.g. smtp.example.org:587"],
+    ["no receiver address", smtp({ to: [] }), "koha.monitoring.smtp.to: must name at least one receiver address"],
+    ["a receiver that is no address", smtp({ to: ["oncall"] }), "koha.monitoring.smtp.to.0: must be an e-mail address"],
+    ["an SMTP password in the config", smtp({ password: "hunter2" }), "koha.monitoring.smtp.password: unknown key; valid keys here: smarthost, from, to, username"],
+    ["a Telegram bot token in the config", mon({ telegramBotToken: "123:abc" }), "koha.monitoring.telegramBotToken: unknown key; valid keys here: smtp, telegramChatId, runbookBaseUrl"],
+    ["Telegram chat id 0", mon({ telegramChatId: 0 }), "koha.monitoring.telegramChatId: must be the numeric Telegram chat id"],
+    ["monitoring without smtp", { ...example, koha: { ...koha, monitoring: { telegramChatId: 1 } } }, "koha.monitoring.smtp:"],
+    ["an off-site URL that is no restic repository", bak({ offsite: { repository: "https://s3.example.net/b" } }), "koha.backup.offsite.repository: must be a restic repository URL"],
+    ["credentials in the off-site URL", bak({ offsite: { repository: "rest:https://user:secret@backup.example.net/koha" } }), "koha.backup.offsite.repository: must not carry credentials"],
+    ["a credential name that is no variable name", bak({ offsite: { repository: "b2:bucket:koha", credentials: ["b2-key"] } }), "koha.backup.offsite.credentials.0: must be an environment variable name"],
+    ["shipping more often than every 10 s", bak({ shipEverySeconds: 5 }), "koha.backup.shipEverySeconds:"],
+    ["a restic password in the config", bak({ repositoryPassword: "x" }), "koha.backup.repositoryPassword: unknown key"],
+    ["a single-server backup typo", { ...example, singleServer: { ...singleServer, backup: { fullEvery: 6 } } }, "singleServer.backup.fullEvery: unknown key; valid keys here: offsite, fullEveryHours"],
+  ])("rejects %s with its path", (_name, content, message) => {
+    expect(problemsOf(content)).toContain(message);
+  });
+
+  test("the schedules reach the backup containers", () => {
+    const c = exampleConfig();
+    const stack = new KohaStack(Testing.app(), "koha", { config: { ...c, koha: { ...c.koha, backup: { ...c.koha.backup!, fullEveryHours: 1, shipEverySeconds: 30, drillEveryDays: 0 } } } });
+    const env = stack.backup!.containers.get("mariadb")!.service.env!;
+    expect(env).toMatchObject({ BULWARK_FULL_INTERVAL_SECONDS: "3600", BULWARK_SHIP_INTERVAL_SECONDS: "30", BULWARK_DRILL_INTERVAL_SECONDS: "0" });
+  });
+});
+
 describe("image pins name services a configured stack builds", () => {
   test("a typo under images: is an error with its path and the valid names", () => {
     expect(problemsOf({ ...example, images: { mariadbb: { tag: "11.8.9" } } })).toContain(
-      'images.mariadbb: no configured stack builds a service "mariadbb"; valid names: api, bot, cloudflared, db, elasticsearch, koha, mariadb, memcached, rabbitmq (services of koha, singleServer, github)',
+      'images.mariadbb: no configured stack builds a service "mariadbb"; valid names: alertmanager, api, blackbox-exporter, bot, cadvisor, cloudflared, db, db-backup, db-exporter, elasticsearch, koha, koha-backup, mariadb, mariadb-backup, mariadb-exporter, memcached, memcached-exporter, node-exporter, prometheus, rabbitmq, rabbitmq-backup (services of koha, singleServer, github)',
     );
   });
 
   test("the valid names are those of the configured stacks only", () => {
     const message = problemsOf({ ...shared, singleServer, images: { mariadb: { tag: "11.8.9" }, db: { tag: "18.4-trixie" } } });
-    expect(message).toContain('images.mariadb: no configured stack builds a service "mariadb"; valid names: api, bot, db (services of singleServer)');
+    expect(message).toContain('images.mariadb: no configured stack builds a service "mariadb"; valid names: alertmanager, api, blackbox-exporter, bot, cadvisor, db, db-backup, db-exporter, node-exporter, prometheus (services of singleServer)');
     expect(message).not.toContain("images.db");
   });
 

@@ -105,6 +105,21 @@ describe("HardenedContainer additive API", () => {
     expect(() => web.allowHostPath("relative", { reason: "a good enough reason" })).toThrow(/is not an absolute host path/);
   });
 
+  test("the suppression is granular: it lists the granted paths, and any other sensitive mount is still an error", () => {
+    const { stack, web } = setup();
+    web.allowHostPath("/proc", { containerPath: "/host/proc", reason: "node metrics read host process statistics" });
+    const c = containerOf(synthStackJson(stack) as Json, "web");
+    expect(suppressionsOf(c)[0]).toMatchObject({ rule: "DOCKER-016", appliesTo: ["/proc"] });
+    expect(unsuppressed(stack, "DOCKER-016")).toEqual([]);
+    // A Docker socket added behind the construct's back is not covered by the /proc grant.
+    web.container.putVolumes([
+      { hostPath: "/proc", containerPath: "/host/proc", readOnly: true },
+      { hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true },
+    ]);
+    const left = unsuppressed(stack, "DOCKER-016");
+    expect(left.map((f) => f.message)).toEqual([expect.stringMatching(/docker\.sock/)]);
+  });
+
   test("without allowHostPath the same bind mount is an unsuppressed DOCKER-016 (the suppression is what makes it pass)", () => {
     const { stack, web } = setup();
     web.container.putVolumes([{ hostPath: "/proc", containerPath: "/host/proc", readOnly: true }]);

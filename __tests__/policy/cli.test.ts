@@ -355,29 +355,31 @@ describe("large inputs and reports", () => {
 });
 
 describe("rules", () => {
-  test("text: aligned columns with id, severity, title, anchor", () => {
+  test("text: aligned columns with id, pack, severity, title, anchor", () => {
     const r = run(["rules"]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(CATALOG.length + 1);
-    expect(lines[0]).toMatch(/^ID\s+SEVERITY\s+TITLE\s+ANCHOR$/);
+    expect(lines[0]).toMatch(/^ID\s+PACK\s+SEVERITY\s+TITLE\s+ANCHOR$/);
+    const packCol = lines[0].indexOf("PACK");
     const col = lines[0].indexOf("SEVERITY");
     const titleCol = lines[0].indexOf("TITLE");
     for (const [i, m] of CATALOG.entries()) {
       const line = lines[i + 1];
       expect(line.startsWith(m.id)).toBe(true);
+      expect(line.slice(packCol).startsWith(m.pack)).toBe(true);
       expect(line.slice(col).startsWith(m.severity)).toBe(true);
       expect(line.slice(titleCol).startsWith(m.title)).toBe(true);
       expect(line.endsWith(m.anchor)).toBe(true);
     }
   });
 
-  test("json: the catalog as {id, severity, title, anchor, fix}", () => {
+  test("json: the catalog as {id, pack, severity, title, anchor, fix}", () => {
     const r = run(["rules", "--format", "json"]);
     expect(r.code).toBe(0);
     const list = JSON.parse(r.stdout);
-    expect(list).toEqual(CATALOG.map(({ id, severity, title, anchor, fix }) => ({ id, severity, title, anchor, fix })));
-    expect(Object.keys(list[0])).toEqual(["id", "severity", "title", "anchor", "fix"]);
+    expect(list).toEqual(CATALOG.map(({ id, pack, severity, title, anchor, fix }) => ({ id, pack, severity, title, anchor, fix })));
+    expect(Object.keys(list[0])).toEqual(["id", "pack", "severity", "title", "anchor", "fix"]);
   });
 
   test("rejects extra arguments", () => {

@@ -17,13 +17,16 @@ function run(args: string[]): { code: number; stdout: string; stderr: string } {
 }
 
 describe("packs", () => {
-  test("the four packs, each with its domains", () => {
-    expect(PACK_IDS).toEqual(["docker-runtime", "github-governance", "cloudflare-edge", "secrets-state"]);
+  test("the packs, each with its domains", () => {
+    expect(PACK_IDS).toEqual(["docker-runtime", "github-governance", "cloudflare-edge", "kubernetes-runtime", "monitoring", "backup-recovery", "secrets-state"]);
     const domains = Object.fromEntries(PACKS.map((p) => [p.id, [...new Set(p.rules.map((r) => r.domain))]]));
     expect(domains).toEqual({
       "docker-runtime": ["DOCKER", "NET"],
       "github-governance": ["GH"],
       "cloudflare-edge": ["CF"],
+      "kubernetes-runtime": ["K8S"],
+      monitoring: ["MON"],
+      "backup-recovery": ["BACKUP"],
       "secrets-state": ["SECRET", "STATE"],
     });
   });
@@ -37,7 +40,7 @@ describe("packs", () => {
     expect(parsePackList("docker-runtime,cloudflare-edge")).toEqual(["docker-runtime", "cloudflare-edge"]);
     expect(parsePackList(["secrets-state", " secrets-state , github-governance"])).toEqual(["secrets-state", "github-governance"]);
     expect(() => parsePackList("docker")).toThrow(UnknownPackError);
-    expect(() => parsePackList("docker")).toThrow('unknown pack "docker": the packs are docker-runtime, github-governance, cloudflare-edge, secrets-state');
+    expect(() => parsePackList("docker")).toThrow('unknown pack "docker": the packs are docker-runtime, github-governance, cloudflare-edge, kubernetes-runtime, monitoring, backup-recovery, secrets-state');
     expect(() => parsePackList(",")).toThrow(/needs a pack name/);
   });
 
@@ -67,7 +70,7 @@ describe("bulwark check --pack", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr.split("\n")).toHaveLength(2);
-    expect(r.stderr).toMatch(/^bulwark: .*unknown pack "dockr": the packs are docker-runtime, github-governance, cloudflare-edge, secrets-state\n$/);
+    expect(r.stderr).toMatch(/^bulwark: .*unknown pack "dockr": the packs are docker-runtime, github-governance, cloudflare-edge, kubernetes-runtime, monitoring, backup-recovery, secrets-state\n$/);
   });
 });
 
@@ -94,6 +97,6 @@ describe("bulwark rules --pack", () => {
   test("an unknown pack is exit 2", () => {
     const r = run(["rules", "--pack", "nope"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown pack "nope": the packs are docker-runtime, github-governance, cloudflare-edge, secrets-state\n$/);
+    expect(r.stderr).toMatch(/unknown pack "nope": the packs are docker-runtime, github-governance, cloudflare-edge, kubernetes-runtime, monitoring, backup-recovery, secrets-state\n$/);
   });
 });

@@ -71,3 +71,89 @@ describe("koha stack (seed 000 §3)", () => {
     expect(() => kohaStack(noKoha)).toThrow("KohaStack koha: props.config.koha is missing");
   });
 });
+
+describe("koha stack: monitoring and backups (koha.monitoring, koha.backup)", () => {
+  const stack = kohaStack();
+  const json: Json = synthStackJson(stack);
+  const containers: Record<string, Json> = json.resource.docker_container;
+  const net = (n: string) => `\${docker_network.koha_${n}.name}`;
+  const monitoring = ["prometheus", "alertmanager", "blackbox_exporter", "node_exporter", "cadvisor", "mariadb_exporter", "memcached_exporter"];
+  const backups = ["mariadb_backup", "rabbitmq_backup", "koha_backup"];
+
+  test("the monitoring and backup containers are there, and nothing else is new", () => {
+    expect(Object.keys(containers).sort()).toEqual(["cloudflared", "elasticsearch", "koha", "mariadb", "memcached", "rabbitmq", ...monitoring, ...backups].sort());
+    expect(json.resource.docker_network.koha_monnet.internal).toBe(true);
+    expect(stack.monitoring?.plan.exporters.map((x) => x.name).sort()).toEqual(["mariadb-exporter", "memcached-exporter"]);
+    expect([...(stack.backup?.containers.keys() ?? [])]).toEqual(["mariadb", "rabbitmq", "koha"]);
+  });
+
+  test("internal networks only; egress (frontnet) only where notifications and the public OPAC probe need it", () => {
+    const egress: Record<string, string[]> = { alertmanager: [net("monnet"), net("frontnet")], blackbox_exporter: [net("monnet"), net("backnet"), net("frontnet")] };
+    for (const id of [...monitoring, ...backups]) {
+      const nets: string[] = containers[id].networks_advanced.map((n: Json) => n.name);
+      if (egress[id]) expect({ id, nets }).toEqual({ id, nets: egress[id] });
+      else expect({ id, frontnet: nets.includes(net("frontnet")), nets: nets.every((n) => [net("monnet"), net("backnet")].includes(n)) }).toEqual({ id, frontnet: false, nets: true });
+    }
+    for (const id of backups) expect(containers[id].networks_advanced.map((n: Json) => n.name)).toEqual([net("backnet")]);
+  });
+
+  test("no published port, hardened, non-root", () => {
+    for (const id of [...monitoring, ...backups]) {
+      const c = containers[id];
+      expect({ id, ports: c.ports, all: c.publish_all_ports, ro: c.read_only, drop: c.capabilities.drop, add: c.capabilities.add, priv: Boolean(c.privileged) })
+        .toEqual({ id, ports: undefined, all: undefined, ro: true, drop: ["ALL"], add: undefined, priv: false });
+      expect(c.user).not.toMatch(/^(0|root)(:|$)/);
+      expect(c.security_opts).toEqual(["no-new-privileges:true"]);
+    }
+    // Host paths: read-only, node_exporter and cAdvisor only (granted with a reason in the report).
+    for (const [id, c] of Object.entries(containers)) {
+      for (const v of c.volumes ?? []) if (v.host_path) expect({ id, host: v.host_path, ro: v.read_only, allowed: ["node_exporter", "cadvisor"].includes(id) }).toEqual({ id, host: v.host_path, ro: true, allowed: true });
+    }
+    // Backup jobs read the data they back up read-only.
+    expect(containers.koha_backup.volumes).toEqual(expect.arrayContaining([{ volume_name: "${docker_volume.koha_data.name}", container_path: "/mnt/data/data", read_only: true }]));
+  });
+
+  test("secrets only as sensitive variables: env values and uploaded credential files", () => {
+    const vars: Record<string, Json> = json.variable;
+    for (const v of ["koha_smtp_password", "koha_telegram_bot_token", "mariadb_exporter_password", "mariadb_backup_password", "backup_repository_password", "backup_offsite_aws_access_key_id", "backup_offsite_aws_secret_access_key"]) {
+      expect({ v, sensitive: vars[v]?.sensitive, default: vars[v]?.default }).toEqual({ v, sensitive: true, default: undefined });
+    }
+    for (const [id, c] of Object.entries(containers)) {
+      for (const e of c.env ?? []) {
+        const [name, ...rest] = e.split("=");
+        if (/PASSWORD|SECRET|TOKEN|_KEY/.test(name)) expect({ id, name, value: rest.join("=") }).toEqual({ id, name, value: expect.stringMatching(/^\$\{(var\.[a-z_]+|data\.[^}]+)\}$/) });
+      }
+      for (const u of c.upload ?? []) if (/secrets\/|my\.cnf/.test(u.file)) expect({ id, file: u.file, ok: /\$\{var\.[a-z_]+\}/.test(u.content) }).toEqual({ id, file: u.file, ok: true });
+    }
+    expect(containers.alertmanager.upload.map((u: Json) => [u.file, u.content])).toEqual(expect.arrayContaining([
+      ["/etc/alertmanager/secrets/smtp_password", "${var.koha_smtp_password}"], ["/etc/alertmanager/secrets/telegram_bot_token", "${var.koha_telegram_bot_token}"],
+    ]));
+    expect(containers.mariadb_backup.env).toEqual(expect.arrayContaining(["BULWARK_DB_PASSWORD=${var.mariadb_backup_password}", "RESTIC_PASSWORD=${var.backup_repository_password}", "BULWARK_OFFSITE_REPOSITORY=s3:https://s3.example.net/koha-backups", "BULWARK_PITR=1"]));
+  });
+
+  test("the OPAC SLO, the receivers and the schedules come from the configuration", () => {
+    expect(stack.monitoring?.files.prometheus).toContain("https://opac.example.org/cgi-bin/koha/opac-main.pl");
+    expect(stack.monitoring?.files.rules).toContain("SloErrorBudgetBurnFast");
+    expect(stack.monitoring?.files.rules).toContain("https://github.com/example-org/koha-deploy/blob/main/docs/runbooks/");
+    expect(stack.monitoring?.files.alertmanager).toContain("library-oncall@example.org");
+    expect(stack.monitoring?.files.alertmanager).toContain("-1001234567890");
+    expect(containers.mariadb_backup.env).toEqual(expect.arrayContaining(["BULWARK_FULL_INTERVAL_SECONDS=21600", "BULWARK_SHIP_INTERVAL_SECONDS=60", "BULWARK_DRILL_INTERVAL_SECONDS=2592000", "BULWARK_SMOKE_QUERIES=SELECT COUNT(*) FROM koha_library.biblio\nSELECT COUNT(*) FROM koha_library.borrowers"]));
+  });
+
+  test("without koha.monitoring and koha.backup the stack is as before (no monnet, no new containers or variables)", () => {
+    const c = exampleConfig();
+    const { monitoring: _m, backup: _b, ...bare } = c.koha;
+    void [_m, _b];
+    const j: Json = synthStackJson(kohaStack({ ...c, koha: bare }));
+    expect(Object.keys(j.resource.docker_container).sort()).toEqual(["cloudflared", "elasticsearch", "koha", "mariadb", "memcached", "rabbitmq"]);
+    expect(j.resource.docker_network.koha_monnet).toBeUndefined();
+    expect(Object.keys(j.variable).filter((v) => /smtp|telegram|backup|exporter/.test(v))).toEqual([]);
+  });
+
+  test("a pin the stack cannot honour is an error, a monitoring component's pin reaches its image", () => {
+    expect(() => kohaStack({ ...exampleConfig(), images: { "mariadb-backup": { tag: "1.0.0" } } })).toThrow("koha: images.mariadb-backup cannot be applied");
+    const digest = `sha256:${"b".repeat(64)}`;
+    const pinned: Json = synthStackJson(kohaStack({ ...exampleConfig(), images: { prometheus: { tag: "v2.55.2", digest } } }));
+    expect(pinned.resource.docker_image.prometheus.name).toBe(`prom/prometheus:v2.55.2@${digest}`);
+  });
+});

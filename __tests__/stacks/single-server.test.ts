@@ -42,7 +42,8 @@ describe("single-server stack (seed 002)", () => {
     const vars: Record<string, Json> = json.variable;
     expect(Object.keys(vars).sort()).toEqual([
       "api_hmac_secret", "api_hmac_secret_partner", "api_jwt_secret", "api_key", "api_metrics_token",
-      "bot_api_key", "bot_metrics_token", "bot_token", "openai_api_key", "postgres_password",
+      "backup_offsite_aws_access_key_id", "backup_offsite_aws_secret_access_key", "backup_repository_password",
+      "bot_api_key", "bot_metrics_token", "bot_token", "openai_api_key", "postgres_backup_password", "postgres_password",
     ]);
     for (const v of Object.values(vars)) {
       expect(v.sensitive).toBe(true);
@@ -74,8 +75,9 @@ describe("single-server stack (seed 002)", () => {
     expect(containers.api.networks_advanced).toHaveLength(2);
   });
 
-  test("declares exactly the services it builds: the valid names under images:", () => {
-    expect(serviceLabels(json)).toEqual([...SingleServerStack.services].sort());
+  test("declares every service it builds: the valid names under images: (all of them with monitoring: see below)", () => {
+    expect([...SingleServerStack.services]).toEqual(expect.arrayContaining(serviceLabels(json)));
+    expect(serviceLabels(json)).toEqual(["api", "bot", "db", "db-backup"]);
   });
 
   test("needs only its own section and the shared settings", () => {
@@ -85,5 +87,72 @@ describe("single-server stack (seed 002)", () => {
     const { singleServer: _s, ...none } = exampleConfig();
     void _s;
     expect(() => singleServerStack(none)).toThrow("SingleServerStack single-server: props.config.singleServer is missing");
+  });
+});
+
+describe("single-server stack: backups (singleServer.backup) and monitoring (singleServer.monitoring)", () => {
+  const stack = singleServerStack();
+  const json: Json = synthStackJson(stack);
+  const containers: Record<string, Json> = json.resource.docker_container;
+  const back = "${docker_network.app_backnet.name}";
+  const monnet = "${docker_network.app_monnet.name}";
+  // Monitoring is off in the embedded example (koha.monitoring runs on the same docker.host); built here from a configuration of its own.
+  const { koha: _k, cloudflare: _c, github: _g, ...only } = exampleConfig();
+  void [_k, _c, _g];
+  const monitoredConfig = { ...only, singleServer: { ...only.singleServer, monitoring: { smtp: { smarthost: "smtp.example.org:587", from: "alerts@example.org", to: ["ops@example.org"], username: "alerts@example.org" }, runbookBaseUrl: "docs/runbooks" } } };
+  const monitored = singleServerStack(monitoredConfig);
+  const mjson: Json = synthStackJson(monitored);
+  const mcontainers: Record<string, Json> = mjson.resource.docker_container;
+  const newIds = ["prometheus", "alertmanager", "blackbox_exporter", "node_exporter", "cadvisor", "db_exporter", "db_backup"];
+
+  test("PostgreSQL PITR backup: internal network only, no port, hardened, secrets as variables", () => {
+    const c = containers.db_backup;
+    expect(Object.keys(containers).sort()).toEqual(["api", "bot", "db", "db_backup"]);
+    expect(c.networks_advanced.map((n: Json) => n.name)).toEqual([back]);
+    expect({ ports: c.ports, ro: c.read_only, drop: c.capabilities.drop, user: c.user, nnp: c.security_opts }).toEqual({ ports: undefined, ro: true, drop: ["ALL"], user: "10001:10001", nnp: ["no-new-privileges:true"] });
+    expect(c.env).toEqual(expect.arrayContaining(["BULWARK_ENGINE=postgresql", "BULWARK_PITR=1", "BULWARK_DB_PASSWORD=${var.postgres_backup_password}", "RESTIC_PASSWORD=${var.backup_repository_password}", "BULWARK_OFFSITE_REPOSITORY=s3:https://s3.example.net/app-backups"]));
+    for (const v of ["postgres_backup_password", "backup_repository_password", "backup_offsite_aws_access_key_id", "backup_offsite_aws_secret_access_key"]) expect({ v, s: json.variable[v]?.sensitive, d: json.variable[v]?.default }).toEqual({ v, s: true, d: undefined });
+  });
+
+  test("with monitoring: it passes policy; Prometheus scrapes bot and API with the tokens they check", () => {
+    expect(monitored).toPassPolicy();
+    expect(Object.keys(mcontainers).sort()).toEqual(["api", "bot", "db", ...newIds].sort());
+    expect(serviceLabels(mjson)).toEqual([...SingleServerStack.services].sort());
+    const prom: string = monitored.monitoring!.files.prometheus;
+    expect(prom).toContain("credentials_file");
+    expect(prom).toContain("api:8000");
+    expect(prom).toContain("bot:9000");
+    expect(prom).toContain("db-exporter:9187");
+    const uploads = mcontainers.prometheus.upload.filter((u: Json) => u.content.includes("${var."));
+    expect(uploads.map((u: Json) => u.content).sort()).toEqual(["${var.api_metrics_token}", "${var.bot_metrics_token}"]);
+    expect(monitored.monitoring!.files.rules).toEqual(expect.stringContaining("HostDiskFreeLow"));
+    expect(monitored.monitoring!.files.rules).toEqual(expect.stringContaining("BackupStale"));
+    expect(monitored.monitoring!.files.rules).toEqual(expect.stringContaining("PostgresDown"));
+  });
+
+  test("with monitoring: new containers only on internal networks (Alertmanager also on frontnet for SMTP), no ports, hardened", () => {
+    for (const id of newIds) {
+      const c = mcontainers[id];
+      const nets: string[] = c.networks_advanced.map((n: Json) => n.name);
+      const expected = id === "alertmanager" ? [monnet, "${docker_network.app_frontnet.name}"] : undefined;
+      if (expected) expect(nets).toEqual(expected);
+      else expect({ id, ok: nets.every((n) => n === monnet || n === back) }).toEqual({ id, ok: true });
+      expect({ id, ports: c.ports, ro: c.read_only, drop: c.capabilities.drop, priv: Boolean(c.privileged), nnp: c.security_opts }).toEqual({ id, ports: undefined, ro: true, drop: ["ALL"], priv: false, nnp: ["no-new-privileges:true"] });
+      expect(c.user).not.toMatch(/^(0|root)(:|$)/);
+      for (const e of c.env ?? []) {
+        const [name, ...rest] = e.split("=");
+        if (/PASSWORD|SECRET|TOKEN|_KEY/.test(name)) expect({ id, name, v: rest.join("=") }).toEqual({ id, name, v: expect.stringMatching(/^\$\{var\.[a-z_]+\}$/) });
+      }
+    }
+    expect(mjson.resource.docker_network.app_monnet.internal).toBe(true);
+    expect(mcontainers.alertmanager.upload.find((u: Json) => u.file.endsWith("smtp_password")).content).toBe("${var.alert_smtp_password}");
+    expect(mjson.variable.alert_smtp_password).toMatchObject({ sensitive: true });
+    expect(mjson.variable.db_exporter_password).toMatchObject({ sensitive: true });
+  });
+
+  test("without monitoring the apps keep the profile's probe and no monnet exists", () => {
+    expect(json.resource.docker_network.app_monnet).toBeUndefined();
+    expect(stack.monitoring).toBeUndefined();
+    expect(stack.api.service.observability).toEqual({ probes: [{ kind: "http", name: "health", port: 8000, path: "/healthz" }] });
   });
 });

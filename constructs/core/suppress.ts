@@ -10,6 +10,8 @@ interface Entry {
   readonly rule: string;
   readonly reason: string;
   readonly address?: string;
+  /** Only the findings about these subjects (host paths for DOCKER-016/017). */
+  readonly appliesTo?: readonly string[];
 }
 
 const written = new WeakMap<object, Entry[]>();
@@ -28,12 +30,12 @@ function record(target: TerraformElement | TerraformStack, entry: Entry): void {
  * Set the suppression of `ruleId` on an element, replacing an earlier one of the same rule (for
  * constructs that grow one reason as grants are added, e.g. allowHostPath).
  */
-export function setSuppression(element: TerraformElement, ruleId: string, reason: string): void {
+export function setSuppression(element: TerraformElement, ruleId: string, reason: string, appliesTo?: readonly string[]): void {
   const problem = suppressionProblem(ruleId, reason);
   if (problem) throw new Error(`${element.node.path}: ${problem}`);
   const list = (written.get(element) ?? []).filter((e) => !(e.rule === ruleId && e.address === undefined));
   written.set(element, list);
-  record(element, { rule: ruleId, reason: reason.trim() });
+  record(element, appliesTo ? { rule: ruleId, reason: reason.trim(), appliesTo: [...appliesTo] } : { rule: ruleId, reason: reason.trim() });
 }
 
 /** Suppress `ruleId` on a resource, data source or variable. */

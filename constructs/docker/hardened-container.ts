@@ -23,7 +23,7 @@ import { Container, type ContainerConfig, type ContainerLabels, type ContainerVo
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
-import { BACKEND_ROLES, ROLE_LABEL, isDatastoreImage, isLoopbackAddress, isSensitiveHostPath, parseImage } from "../../knowledge";
+import { BACKEND_ROLES, ROLE_LABEL, isDatastoreImage, isLoopbackAddress, isSensitiveHostPath, normalizeHostPath, parseImage } from "../../knowledge";
 import { MIN_REASON_LENGTH } from "../../knowledge/suppressions";
 import { bindSecretToTerraform } from "../core/secret";
 import { setSuppression, suppress } from "../core/suppress";
@@ -143,7 +143,7 @@ export class HardenedContainer extends Construct implements PublishableService {
   private readonly mounts: ContainerVolumes[] = [];
   private readonly mountPaths = new Set<string>();
   private readonly dataVolumesByName = new Map<string, MountableVolume>();
-  private readonly hostPathReasons = new Map<"DOCKER-016" | "DOCKER-017", string[]>();
+  private readonly hostPathReasons = new Map<"DOCKER-016" | "DOCKER-017", { grants: string[]; paths: string[] }>();
 
   constructor(scope: Construct, id: string, props: HardenedContainerProps) {
     super(scope, id);
@@ -454,8 +454,9 @@ export class HardenedContainer extends Construct implements PublishableService {
     this.mounts.push({ hostPath, containerPath, readOnly });
     this.container.putVolumes([...this.mounts]);
     const grant = `${hostPath} -> ${containerPath}${readOnly ? " (read-only)" : " (writable)"}: ${reason.trim()}`;
-    if (isSensitiveHostPath(hostPath)) this.grantHostPath("DOCKER-016", grant);
-    if (!readOnly) this.grantHostPath("DOCKER-017", grant);
+    const path = normalizeHostPath(hostPath);
+    if (isSensitiveHostPath(path)) this.grantHostPath("DOCKER-016", grant, path);
+    if (!readOnly) this.grantHostPath("DOCKER-017", grant, path);
     return this;
   }
 
@@ -465,11 +466,16 @@ export class HardenedContainer extends Construct implements PublishableService {
     return this;
   }
 
-  private grantHostPath(rule: "DOCKER-016" | "DOCKER-017", grant: string): void {
-    const list = this.hostPathReasons.get(rule) ?? [];
-    list.push(grant);
-    this.hostPathReasons.set(rule, list);
-    setSuppression(this.container, rule, `host path granted with allowHostPath: ${list.join("; ")}`);
+  /**
+   * One suppression per rule, granular: it lists the granted host paths (`appliesTo`), so a
+   * sensitive path mounted any other way is still an error.
+   */
+  private grantHostPath(rule: "DOCKER-016" | "DOCKER-017", grant: string, path: string): void {
+    const entry = this.hostPathReasons.get(rule) ?? { grants: [], paths: [] };
+    entry.grants.push(grant);
+    if (!entry.paths.includes(path)) entry.paths.push(path);
+    this.hostPathReasons.set(rule, entry);
+    setSuppression(this.container, rule, `host path granted with allowHostPath: ${entry.grants.join("; ")}`, entry.paths);
   }
 
   private claimMountPath(prop: string, path: unknown): void {

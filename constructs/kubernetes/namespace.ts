@@ -100,6 +100,7 @@ export class KubernetesNamespace extends Construct {
   private readonly where: string;
   private readonly peers = new Map<string, NetworkPeer>();
   private readonly secretData = new Map<string, string>();
+  private readonly secretIdentity = new Map<string, string>();
   private readonly secretsRevision: number;
   private readonly policyNames = new Set<string>();
 
@@ -243,14 +244,18 @@ export class KubernetesNamespace extends Construct {
    * workload of the namespace that uses the same secret.
    */
   secretKeyRef(ref: SecretRef, where: string): SecretKeySelector {
-    const value = bindSecretToTerraform(this, ref, where);
     const key = ref.name;
     if (!/^[-._a-zA-Z0-9]+$/.test(key)) throw new Error(`${where}: secret name ${JSON.stringify(key)} is not a Secret key. Fix: name it in snake_case`);
-    const existing = this.secretData.get(key);
-    if (existing !== undefined && existing !== value) {
+    // Two references to one secret: the same bound expression, or the same unbound name.
+    const identity = ref.expression ?? `name:${ref.name}`;
+    const existing = this.secretIdentity.get(key);
+    if (existing !== undefined && existing !== identity) {
       throw new Error(`${where}: secret key ${key} of Secret ${this.secretName} is already bound to another value. Fix: give different secrets different names`);
     }
-    this.secretData.set(key, value);
+    if (existing === undefined) {
+      this.secretIdentity.set(key, identity);
+      this.secretData.set(key, bindSecretToTerraform(this, ref, where));
+    }
     if (!this.secret) {
       this.secret = new SecretV1(this, "secret", {
         metadata: { name: this.secretName, namespace: this.namespace.metadata.name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } },

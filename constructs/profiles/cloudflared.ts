@@ -91,6 +91,8 @@ export function cloudflaredProfile(opts: CloudflaredProfileOptions): ServiceSpec
     writablePaths: [],
     dataVolumes: [],
     capabilities: [],
+    // Edge responses by status code; bound to 127.0.0.1 by this profile, so not scrapeable yet.
+    observability: { scrape: [{ port: Number(metrics.split(":")[1]), path: "/metrics", dialect: "cloudflared", listen: "loopback" }] },
     provenance: CLOUDFLARED_PROVENANCE,
   });
 }

@@ -167,6 +167,14 @@ export function elasticsearchProfile(opts: ElasticsearchProfileOptions): Service
       { name: "config", path: "/usr/share/elasticsearch/config" },
     ],
     capabilities: [],
+    // Cluster health through the blackbox exporter: "up" accepts yellow (a single node has
+    // unassigned replicas), "green" is the stricter saturation signal.
+    observability: {
+      probes: [
+        { kind: "http", name: "cluster-up", port: ELASTICSEARCH_HTTP_PORT, path: "/_cluster/health", bodyMatches: "\"status\":\"(green|yellow)\"", basicAuth: { username: "elastic", password } },
+        { kind: "http", name: "cluster-green", port: ELASTICSEARCH_HTTP_PORT, path: "/_cluster/health", bodyMatches: "\"status\":\"green\"", basicAuth: { username: "elastic", password }, category: "saturation" },
+      ],
+    },
     provenance: ELASTICSEARCH_PROVENANCE,
   });
 }

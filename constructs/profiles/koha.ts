@@ -217,6 +217,13 @@ export function kohaProfile(opts: KohaProfileOptions): ServiceSpec {
     writablePaths,
     dataVolumes,
     capabilities: [],
+    // The pages the health check uses, probed from the monitoring network (Apache + Plack + DB).
+    observability: {
+      probes: [
+        { kind: "http", name: "opac", port: opacPort, path: KOHA_OPAC_HEALTH_PATH },
+        { kind: "http", name: "staff", port: staffPort, path: KOHA_STAFF_HEALTH_PATH },
+      ],
+    },
     provenance: KOHA_PROVENANCE,
   });
 }

@@ -38,6 +38,7 @@
  */
 import type { ImageSpec, ResourceSpec, SecretRef, ServiceSpec } from "../service/spec";
 import { HealthProbe } from "../service/health";
+import { observabilitySecret } from "../service/observability";
 import {
   checkPlainEnv,
   fail,
@@ -193,6 +194,18 @@ export function mariadbProfile(opts: MariaDbProfileOptions): ServiceSpec {
     writablePaths: [tmp(tmpSize), runDir("/run/mysqld")],
     dataVolumes: [{ name: "data", path: MARIADB_DATA_PATH }],
     capabilities: [],
+    // mysqld_exporter with its own user: process list, replication and performance_schema, no table data.
+    observability: {
+      exporter: {
+        kind: "mysqld",
+        port: MARIADB_PORT,
+        username: "exporter",
+        password: observabilitySecret(`${name.replace(/-/g, "_")}_exporter_password`, `Password of the MariaDB user "exporter" that mysqld_exporter uses to observe ${name} (monitoring privileges only)`),
+        setup:
+          "CREATE USER 'exporter'@'%' IDENTIFIED BY '<password>' WITH MAX_USER_CONNECTIONS 3; " +
+          "GRANT PROCESS, REPLICATION CLIENT, SLAVE MONITOR ON *.* TO 'exporter'@'%'; GRANT SELECT ON performance_schema.* TO 'exporter'@'%';",
+      },
+    },
     provenance: MARIADB_PROVENANCE,
     // The same values mariadbBinlogArgs rendered into the command: the backup plan replays them.
     backup: {

@@ -93,6 +93,8 @@ export function memcachedProfile(opts: MemcachedProfileOptions = {}): ServiceSpe
     writablePaths: [],
     dataVolumes: [],
     capabilities: [],
+    // memcached_exporter (memcached has no authentication in this setup).
+    observability: { exporter: { kind: "memcached", port: MEMCACHED_PORT } },
     provenance: MEMCACHED_PROVENANCE,
   });
 }

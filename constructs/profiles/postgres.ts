@@ -30,6 +30,7 @@
  */
 import type { ImageSpec, ResourceSpec, SecretRef, ServiceSpec } from "../service/spec";
 import { HealthProbe } from "../service/health";
+import { observabilitySecret } from "../service/observability";
 import {
   checkPlainEnv,
   fail,
@@ -130,6 +131,16 @@ export function postgresProfile(opts: PostgresProfileOptions): ServiceSpec {
     writablePaths: [tmp(64), runDir("/var/run/postgresql")],
     dataVolumes: [{ name: "data", path: postgresDataPath(image.tag) }],
     capabilities: [],
+    // postgres_exporter as a pg_monitor member: statistics views, no table data.
+    observability: {
+      exporter: {
+        kind: "postgres",
+        port: POSTGRES_PORT,
+        username: "exporter",
+        password: observabilitySecret(`${name.replace(/-/g, "_")}_exporter_password`, `Password of the PostgreSQL role "exporter" that postgres_exporter uses to observe ${name} (pg_monitor only)`),
+        setup: "CREATE ROLE exporter WITH LOGIN PASSWORD '<password>' CONNECTION LIMIT 3; GRANT pg_monitor TO exporter;",
+      },
+    },
     provenance: POSTGRES_PROVENANCE,
     // WAL at the server's default wal_level (replica) streams to pg_receivewal; `minimal` or
     // max_wal_senders=0 leave nothing to stream, so only full backups are possible then.

@@ -176,6 +176,8 @@ export function rabbitmqProfile(opts: RabbitMqProfileOptions): ServiceSpec {
     writablePaths: [tmp(64), runDir("/var/log/rabbitmq", 64)],
     dataVolumes: [{ name: "data", path: RABBITMQ_DATA_PATH }],
     capabilities: [],
+    // The image enables rabbitmq_prometheus: aggregated metrics on 15692, no credentials.
+    observability: { scrape: [{ port: 15692, path: "/metrics", dialect: "rabbitmq" }] },
     provenance: RABBITMQ_PROVENANCE,
   });
 }

@@ -130,6 +130,8 @@ export function redisProfile(opts: RedisProfileOptions): ServiceSpec {
     writablePaths,
     dataVolumes: persistence === "none" ? [] : [{ name: "data", path: "/data" }],
     capabilities: [],
+    // redis_exporter; Redis has one requirepass here, so the exporter uses it (an ACL user would be narrower).
+    observability: { exporter: { kind: "redis", port: REDIS_PORT, username: "default", password } },
     provenance: REDIS_PROVENANCE,
   });
 }

@@ -123,6 +123,13 @@ export function webAppProfile(opts: WebAppProfileOptions): ServiceSpec {
     writablePaths: opts.writablePaths ? [...opts.writablePaths] : [tmp(64)],
     dataVolumes: opts.dataVolumes ? [...opts.dataVolumes] : [],
     capabilities: opts.capabilities ? [...opts.capabilities] : [],
+    // An HTTP probe of the health path (a TCP probe when the image brings its own probe); a stack
+    // whose app serves /metrics replaces this with withObservability(spec, { scrape: [...] }).
+    observability: {
+      probes: [opts.probe === undefined
+        ? { kind: "http", name: "health", port, path: opts.healthPath ?? "/healthz" }
+        : { kind: "tcp", name: "port", port }],
+    },
     provenance: opts.provenance ?? "webAppProfile: image facts (user, port, probe tool) supplied by the caller",
   });
 }

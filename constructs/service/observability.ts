@@ -169,7 +169,7 @@ function checkScheme(fail: SpecFail, field: string, v: unknown): void {
  * `Monitoring koha/monitoring`); `prefix` goes before the field names. Returns it unchanged.
  */
 export function validateObservability(obs: unknown, where: string, prefix = "service.observability."): ObservabilitySpec {
-  const fail = specFailer(where, prefix);
+  const fail: SpecFail = specFailer(where, prefix);
   if (obs === undefined) return {};
   if (!isObject(obs)) fail("", `is ${show(obs)}, not an observability description`, "give { scrape?, exporter?, probes? }");
   const o = obs as Record<string, unknown>;

@@ -24,7 +24,7 @@ export const docker016 = defineResourceRule({
       const path = readString(raw, index);
       if (path === UNKNOWN) out.push(cannotVerify(res, attr, raw, "that no sensitive host path is mounted"));
       else if (path !== undefined && path.trim() !== "" && isSensitiveHostPath(normalizeHostPath(path))) {
-        out.push(result(res, `${attr} ${show(path)} mounts a sensitive host path into the container (system files or the Docker socket give it control of the host). Fix: do not bind-mount /, system directories or the Docker socket; use a named volume.`));
+        out.push({ ...result(res, `${attr} ${show(path)} mounts a sensitive host path into the container (system files or the Docker socket give it control of the host). Fix: do not bind-mount /, system directories or the Docker socket; use a named volume.`), subject: normalizeHostPath(path) });
       }
     };
     for (const v of nested(res.body, "volumes")) if (v.host_path !== undefined && v.host_path !== null) judge("volumes.host_path", v.host_path);

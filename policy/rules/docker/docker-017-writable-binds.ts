@@ -1,7 +1,7 @@
 import { defineResourceRule } from "../../rule";
 import { cisDocker, owaspDocker } from "../references";
 import type { RuleResult } from "../../types";
-import { UNKNOWN, cannotVerify, nested, readBool, readString, result, show } from "./util";
+import { UNKNOWN, cannotVerify, nested, readBool, readString, normalizeHostPath, result, show } from "./util";
 
 /**
  * DOCKER-017: a writable bind mount of a host path: `volumes` with `host_path` and
@@ -25,7 +25,10 @@ export const docker017 = defineResourceRule({
       const where = readString(path, index);
       const label = where === UNKNOWN || where === undefined ? show(path) : show(where);
       if (ro === UNKNOWN) out.push(cannotVerify(res, `read_only of the bind ${label}`, rawRo, "that the bind is read-only"));
-      else out.push(result(res, `${attr} ${label} is a writable bind mount of a host path: the container can change host files, and the data lives outside Docker's volume management. Fix: use a named volume, or set read_only = true on the bind.`, "warning"));
+      else {
+        const subject = typeof where === "string" ? normalizeHostPath(where) : undefined;
+        out.push({ ...result(res, `${attr} ${label} is a writable bind mount of a host path: the container can change host files, and the data lives outside Docker's volume management. Fix: use a named volume, or set read_only = true on the bind.`, "warning"), ...(subject ? { subject } : {}) });
+      }
     };
     for (const v of nested(res.body, "volumes")) {
       if (v.host_path !== undefined && v.host_path !== null && v.host_path !== "") judge("volumes.host_path", v.host_path, v.read_only);

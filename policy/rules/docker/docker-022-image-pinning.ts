@@ -1,6 +1,6 @@
 import { defineResourceRule } from "../../rule";
 import { cisDocker, doc } from "../references";
-import { parseImage } from "../../../knowledge";
+import { movingTagReason, parseImage } from "../../../knowledge";
 import { UNKNOWN, readString, result, show } from "./util";
 
 const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/i;
@@ -20,7 +20,7 @@ export const docker022 = defineResourceRule({
   severity: "error",
   pack: "docker-runtime",
   title: "Image not pinned",
-  description: "The image has no tag or the tag `latest` (error), or is tagged but not pinned by an `@sha256:` digest (warning). A `${docker_image.x.image_id}` reference is judged by that image's `name`.",
+  description: "The image has no tag or the tag `latest` (error), or is tagged but not pinned by an `@sha256:` digest (warning); a moving tag (`main`, `stable`, `edge`, `nightly`, a bare major such as `8` or `v1`) without a digest says so (warning). A `${docker_image.x.image_id}` reference is judged by that image's `name`.",
   fix: "Use an explicit version tag (never `latest`) and pin it by `@sha256:` digest.",
   references: [cisDocker("5.28"), doc("Docker documentation: pull an image by digest", "https://docs.docker.com/reference/cli/docker/image/pull/#pull-an-image-by-digest-immutable-identifier")],
   types: ["docker_container"],
@@ -49,6 +49,10 @@ export const docker022 = defineResourceRule({
     if (ref.tag === null) {
       const what = ref.digest ? "has a digest but no version tag, so nobody can tell which version runs" : "has no tag, so Docker pulls latest";
       return [result(res, `image ${show(text)}${via} ${what}. ${fix}`)];
+    }
+    const moving = movingTagReason(ref.tag);
+    if (moving !== null && ref.digest === null) {
+      return [result(res, `image ${show(text)}${via}: ${moving}, so it is not a pinned version (a version tag has a minor part, e.g. 8.4 or v1.2.3) and is not pinned by digest either. ${fix}`, "warning")];
     }
     if (ref.digest === null) {
       return [result(res, `image ${show(text)}${via} is tagged ${ref.tag} but not pinned by an @sha256: digest, so the tag can be re-pointed to different content. ${fix}`, "warning")];

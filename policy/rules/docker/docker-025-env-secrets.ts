@@ -1,14 +1,27 @@
 import { defineResourceRule } from "../../rule";
 import { OWASP_SECRETS, nist800190 } from "../references";
 import { isObject } from "../../stack-index";
-import { looksLikeSecretName } from "../../../knowledge";
+import { credentialInUrl, literalAuthorization, looksLikeSecretName } from "../../../knowledge";
 import type { IndexedResource, RuleResult } from "../../types";
 import { hasInterpolation, result } from "./util";
 
 const FILE_REFERENCE_SUFFIX = /_(?:FILE|PATH)$/i;
 
 function judge(res: IndexedResource, name: string, value: string, out: RuleResult[]): void {
-  if (value === "" || hasInterpolation(name) || hasInterpolation(value)) return;
+  if (value === "" || hasInterpolation(name)) return;
+  // Whatever the name: a URL with a literal password, or an Authorization value with a literal
+  // credential (`Basic …`, `Bearer …`). A password part that is a reference passes.
+  const scheme = credentialInUrl(value);
+  if (scheme !== null) {
+    out.push(result(res, `env ${name} holds a ${scheme}:// URL with a literal password, which lands in the configuration, version control and state in plain text. Fix: build the URL from a sensitive Terraform variable ("${name}=${scheme}://user:\${var.${name.toLowerCase()}_password}@…"), or pass the password separately from a secret.`));
+    return;
+  }
+  const auth = literalAuthorization(value);
+  if (auth !== null) {
+    out.push(result(res, `env ${name} holds a literal ${auth} credential. Fix: pass the whole value from a sensitive Terraform variable ("${name}=\${var.${name.toLowerCase()}}").`));
+    return;
+  }
+  if (hasInterpolation(value)) return;
   if (!looksLikeSecretName(name)) return;
   // The official images' *_FILE convention: the value is a path to a mounted secret file.
   if (FILE_REFERENCE_SUFFIX.test(name) && value.trim().startsWith("/")) return;
@@ -27,7 +40,7 @@ export const docker025 = defineResourceRule({
   severity: "error",
   pack: "docker-runtime",
   title: "Secret as a literal environment value",
-  description: "An `env` entry whose name looks like a secret (PASSWORD, TOKEN, API_KEY, …) has a non-empty literal value. References and `*_FILE` paths pass.",
+  description: "An `env` entry whose name looks like a secret (PASSWORD, TOKEN, API_KEY, glued names such as PGPASSWORD, MYSQL_PWD, REDIS_AUTH) has a non-empty literal value; or any entry holds a URL with a literal password (`postgres://u:pw@db`, `redis://:pw@cache`) or a literal `Basic …`/`Bearer …` credential. References and `*_FILE` paths pass.",
   fix: "Pass the value from a sensitive Terraform variable (`${var.x}`) or a `*_FILE` path.",
   references: [OWASP_SECRETS, nist800190("4.1.4", "Embedded clear text secrets")],
   types: ["docker_container"],

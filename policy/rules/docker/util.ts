@@ -14,6 +14,7 @@
 import { blocks } from "../../stack-index";
 import type { IndexedResource, RuleResult, Severity, StackIndex } from "../../types";
 
+export { normalizeHostPath } from "../../../knowledge";
 export { UNKNOWN, hasInterpolation, resolved, readBool, readNumber, readString, readStringList } from "../values";
 export type { Unknown } from "../values";
 import { UNKNOWN, readNumber, readString, readStringList, type Unknown } from "../values";
@@ -68,23 +69,7 @@ export function portNumber(n: number | undefined | Unknown): number | null {
   return typeof n === "number" && Number.isInteger(n) ? n : null;
 }
 
-const DOT_SEGMENTS = /\/+/;
 
-/**
- * `//etc/./ssl/../x/` → `/etc/x`: collapse repeated slashes and `.`/`..` segments so a path cannot
- * dodge the sensitive-path check by spelling. Relative paths are returned trimmed, unchanged.
- */
-export function normalizeHostPath(path: string): string {
-  const p = path.trim();
-  if (!p.startsWith("/")) return p;
-  const out: string[] = [];
-  for (const seg of p.split(DOT_SEGMENTS)) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") out.pop();
-    else out.push(seg);
-  }
-  return "/" + out.join("/");
-}
 
 /** One `ports` entry, read leniently. */
 export interface PortEntry {

@@ -1,0 +1,114 @@
+import { BackupPlan, BACKUP_REPOSITORY_PATH } from "../../constructs/backup/backup-plan";
+import { Secret } from "../../constructs/core/secret";
+import { HardenedContainer } from "../../constructs/docker/hardened-container";
+import { mariadbProfile } from "../../constructs/profiles/mariadb";
+import { postgresProfile } from "../../constructs/profiles/postgres";
+import { Duration } from "../../constructs/service/units";
+import { synthStackJson } from "../../policy/testing";
+import { dockerTestStack } from "../helpers/stack";
+
+type Json = Record<string, any>;
+
+function mariadb(stack: ReturnType<typeof dockerTestStack>, overrides: Partial<Parameters<typeof mariadbProfile>[0]> = {}) {
+  const spec = mariadbProfile({
+    serverId: 1, database: "koha", user: "koha",
+    rootPassword: Secret.named("db_root_password", "MariaDB root"), password: Secret.named("db_password", "Koha's DB user"), ...overrides,
+  });
+  return new HardenedContainer(stack.stack, "mariadb", { service: spec, networks: [stack.topology.back], owner: "ops" });
+}
+
+let planId = 0;
+function plan(s: ReturnType<typeof dockerTestStack>, extra: Partial<ConstructorParameters<typeof BackupPlan>[2]> = {}) {
+  return new BackupPlan(s.stack, planId++ === 0 ? "backup" : `backup${planId}`, {
+    network: s.topology.back, owner: "ops",
+    repositoryPassword: Secret.named("backup_repository_password", "restic repository password; ops rotates it"),
+    offsite: { repository: "s3:https://s3.example.net/bulwark-backups/koha", credentials: {
+      AWS_ACCESS_KEY_ID: Secret.named("backup_offsite_key_id", "off-site S3 key id"),
+      AWS_SECRET_ACCESS_KEY: Secret.named("backup_offsite_secret_key", "off-site S3 secret key"),
+    } },
+    ...extra,
+  });
+}
+
+const env = (c: Json): Record<string, string> => Object.fromEntries((c.env as string[]).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+
+describe("BackupPlan", () => {
+  test("MariaDB with PITR: a hardened backup container built from backup/image/Dockerfile", () => {
+    const s = dockerTestStack();
+    const db = mariadb(s);
+    plan(s).addDatastore(db, { user: "bulwark_backup", password: Secret.named("db_backup_password", "backup user"), smokeQueries: ["SELECT COUNT(*) FROM koha.biblio"] });
+    const json: Json = synthStackJson(s.stack);
+    const c = json.resource.docker_container.mariadb_backup;
+    expect(c.user).toBe("10001:10001");
+    expect(c.read_only).toBe(true);
+    expect(c.capabilities).toEqual({ drop: ["ALL"] });
+    expect(c.networks_advanced).toEqual([{ name: "${docker_network.backnet.name}", aliases: ["mariadb-backup"] }]);
+    expect(c.ports).toBeUndefined();
+    const e = env(c);
+    expect(e).toMatchObject({
+      BULWARK_SERVICE: "mariadb", BULWARK_ENGINE: "mariadb", BULWARK_PITR: "1", BULWARK_DB_HOST: "mariadb", BULWARK_DB_PORT: "3306",
+      BULWARK_FULL_INTERVAL_SECONDS: "21600", BULWARK_KEEP_WITHIN: "720h", BULWARK_KEEP_DAILY: "30", BULWARK_KEEP_MONTHLY: "12",
+      BULWARK_RPO_TARGET_SECONDS: "3600", BULWARK_RTO_TARGET_SECONDS: "14400", RESTIC_REPOSITORY: BACKUP_REPOSITORY_PATH,
+      BULWARK_OFFSITE_REPOSITORY: "s3:https://s3.example.net/bulwark-backups/koha",
+      RESTIC_PASSWORD: "${var.backup_repository_password}", AWS_SECRET_ACCESS_KEY: "${var.backup_offsite_secret_key}", BULWARK_DB_PASSWORD: "${var.db_backup_password}",
+    });
+    expect(json.variable.backup_repository_password).toMatchObject({ sensitive: true });
+    const img = json.resource.docker_image.mariadb_backup;
+    expect(img.build.context).toBe("${path.module}/../../../backup");
+    expect(img.build.dockerfile).toBe("image/Dockerfile");
+    expect(img.build.build_args.MARIADB_VERSION).toMatch(/^1:10\.11\./);
+    expect(img.triggers.context_sha256).toMatch(/^[a-f0-9]{64}$/);
+    expect(img.name).toMatch(/^bulwark\/backup:[a-f0-9]{12}$/);
+    expect(json.resource.docker_volume.mariadb_backup_repo.name).toBe("mariadb-backup-repo");
+    expect(s.stack).toPassPolicy();
+  });
+
+  test("PostgreSQL: PITR by default, dumps when asked; synth is deterministic", () => {
+    const build = () => {
+      planId = 0;
+      const s = dockerTestStack();
+      const pg = new HardenedContainer(s.stack, "postgres", { service: postgresProfile({ password: Secret.named("pg_password", "superuser") }), networks: [s.topology.back], owner: "ops" });
+      plan(s, { shipEvery: undefined }).addDatastore(pg, { user: "bulwark_backup", password: Secret.named("pg_backup_password", "replication role") });
+      return synthStackJson(s.stack);
+    };
+    const a: Json = build();
+    expect(env(a.resource.docker_container.postgres_backup)).toMatchObject({ BULWARK_ENGINE: "postgresql", BULWARK_PITR: "1", BULWARK_DB_PORT: "5432" });
+    expect(JSON.stringify(build())).toBe(JSON.stringify(a));
+    const s = dockerTestStack();
+    const pg = new HardenedContainer(s.stack, "postgres", { service: postgresProfile({ password: Secret.named("pg_password", "superuser"), settings: { wal_level: "minimal", max_wal_senders: "0" } }), networks: [s.topology.back], owner: "ops" });
+    expect(() => plan(s).addDatastore(pg, { user: "b", password: Secret.named("b_pw", "x"), pointInTime: true })).toThrow(/pointInTime is true, but the service records no change log \(settings wal_level=minimal/);
+  });
+
+  test("refuses a PITR plan for a MariaDB whose binlogs are off, with the fix", () => {
+    const s = dockerTestStack();
+    const spec = mariadbProfile({ serverId: 1, database: "koha", user: "koha", rootPassword: Secret.named("r", "root"), password: Secret.named("p", "user") });
+    const noBinlog = { ...spec, command: spec.command!.filter((a) => !a.startsWith("--log-bin")) };
+    const db = new HardenedContainer(s.stack, "mariadb", { service: noBinlog, networks: [s.topology.back], owner: "ops" });
+    expect(() => plan(s).addDatastore(db, { user: "bulwark_backup", password: Secret.named("bp", "backup") }))
+      .toThrow(/BackupPlan test\/backup\d*: addDatastore\(mariadb\)\.pointInTime is true, but the service's command does not pass --log-bin.*Fix: build the service with mariadbProfile/);
+    const none = { ...spec, backup: { ...spec.backup!, changeLog: { kind: "none" as const, why: "binlogs disabled by the operator" } } };
+    const s2 = dockerTestStack("t2");
+    const db2 = new HardenedContainer(s2.stack, "mariadb", { service: none, networks: [s2.topology.back], owner: "ops" });
+    expect(() => plan(s2).addDatastore(db2, { user: "bulwark_backup", password: Secret.named("bp", "backup"), pointInTime: true })).toThrow(/records no change log \(binlogs disabled by the operator\)/);
+    // Full backups only is allowed, and says so in the environment.
+  });
+
+  test("clear errors: public network, literal-looking off-site credentials, RPO shorter than the ship interval, no facts", () => {
+    const s = dockerTestStack();
+    expect(() => plan(s, { network: s.topology.front })).toThrow(/network "frontnet" is not internal/);
+    expect(() => plan(s, { offsite: { repository: "rest:https://user:pw@backup.example.net/koha" } })).toThrow(/carries credentials in the URL.*offsite.credentials/);
+    expect(() => plan(s, { repositoryPassword: "hunter2" as any })).toThrow(/repositoryPassword is not a secret reference/);
+    const db = mariadb(s);
+    expect(() => plan(s, { shipEvery: Duration.minutes(30), objectives: { rpo: Duration.minutes(5) } }).addDatastore(db, { user: "bulwark_backup", password: Secret.named("bp", "b") }))
+      .toThrow(/shipEvery \(1800 s\) is longer than objectives.rpo \(300 s\)/);
+  });
+
+  test("files volumes are mounted read-only", () => {
+    const s = dockerTestStack();
+    const db = mariadb(s);
+    plan(s).addFiles(db, "data");
+    const json: Json = synthStackJson(s.stack);
+    const c = json.resource.docker_container.mariadb_backup;
+    expect(c.volumes).toContainEqual({ volume_name: "${docker_volume.mariadb_data.name}", container_path: "/mnt/data/data", read_only: true });
+  });
+});
