@@ -221,6 +221,7 @@ describe("hand-built specs fail with the construct, the field and the fix", () =
     ["no image", { image: undefined }, /service\.image is missing\. Fix: give the image as \{ repository, tag \}/],
     ["bad role", { role: "database" }, /service\.role is "database"\. Fix: use one of app, worker, ingress, datastore, broker, cache, search/],
     ["ports not a list", { ports: "8080" }, /service\.ports is not a list/],
+    ["a line break in an env value", { env: { QUERIES: "SELECT 1\nSELECT 2" } }, /service\.env\.QUERIES holds a line break\. Fix: keep environment values on one line/],
     ["timeout longer than interval", { health: { probe: { kind: "exec", command: ["true"] }, timeout: { kind: "duration" } } }, /service\.health\.timeout is .*not a Duration/],
   ])("%s", (_name, override, message) => {
     const { stack, topology } = dockerTestStack();

@@ -286,10 +286,10 @@ prepare_into() {
   fi
 }
 
-# Smoke queries: the plan's (BULWARK_SMOKE_QUERIES, one per line) and --query ones; each must succeed.
+# Smoke queries: the plan's (BULWARK_SMOKE_QUERIES, separated by ";") and --query ones; each must succeed.
 run_smoke() {
   local client=("$@") q out all=() smoke='[]'
-  if [ -n "${BULWARK_SMOKE_QUERIES:-}" ]; then mapfile -t all <<< "$BULWARK_SMOKE_QUERIES"; fi
+  if [ -n "${BULWARK_SMOKE_QUERIES:-}" ]; then IFS=';' read -r -a all <<< "$BULWARK_SMOKE_QUERIES"; fi
   all+=("${queries[@]}")
   [ "${#all[@]}" -gt 0 ] || all=("SELECT 1")
   for q in "${all[@]}"; do

@@ -203,8 +203,10 @@ export class BackupPlan extends Construct {
     };
     if (facts.databases?.length) env.BULWARK_DATABASES = facts.databases.join(" ");
     if (opts.smokeQueries?.length) {
-      for (const q of opts.smokeQueries) if (/[\r\n]/.test(q) || q.includes("${")) this.fail(`${prop}.smokeQueries`, `holds ${JSON.stringify(q)}`, "give one-line statements without ${");
-      env.BULWARK_SMOKE_QUERIES = opts.smokeQueries.join("\n");
+      for (const q of opts.smokeQueries) if (/[\r\n;]/.test(q) || q.includes("${")) this.fail(`${prop}.smokeQueries`, `holds ${JSON.stringify(q)}`, "give one-line statements without ; or ${ (each query is one statement)");
+      // One line, `;`-separated: an environment value with a line break does not survive every
+      // renderer (cdktf's HCL output turns it into a heredoc Terraform cannot parse).
+      env.BULWARK_SMOKE_QUERIES = opts.smokeQueries.join(";");
     }
     return this.addContainer(datastore, facts, env, { BULWARK_DB_PASSWORD: opts.password }, false);
   }

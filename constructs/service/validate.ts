@@ -158,6 +158,9 @@ export function checkPlainEnv(fail: SpecFail, field: string, env: unknown): Reco
     if (!ENV_NAME.test(k)) fail(`${field}.${k}`, "is not a valid variable name", "use letters, digits and underscores, not starting with a digit");
     if (typeof v !== "string") fail(`${field}.${k}`, `is ${show(v)}, not a string`, "give every plain environment value as a string");
     const value = v as string;
+    if (/[\r\n]/.test(value)) {
+      fail(`${field}.${k}`, "holds a line break", "keep environment values on one line (cdktf's HCL output and env files cannot carry a line break); pass longer text as a file");
+    }
     const fileRef = /(_FILE|_PATH)$/i.test(k) && value.startsWith("/");
     if (looksLikeSecretName(k) && value !== "" && !value.includes("${") && !fileRef) {
       fail(`${field}.${k}`, "looks like a secret but holds a literal", "move it to secretEnv (addSecret) as a SecretRef from Secret.named() or Secret.fromVariable()");

@@ -1,7 +1,7 @@
 import { defineStackRule } from "../../rule";
 import { doc, nist800190 } from "../references";
 import type { RuleResult } from "../../types";
-import { isDatastore } from "../monitoring/containers";
+import { isDatastore, listSome } from "../monitoring/containers";
 import { backupContainers, isBackupContainer, mountsOf, firstBackupOf } from "./plans";
 
 /**
@@ -30,6 +30,8 @@ export const backup001 = defineStackRule({
     const backups = backupContainers(index);
     if (backups.length === 0) return [];
     const out: RuleResult[] = [];
+    // Named once per stack (a stack may have thousands): the first few, then a count.
+    const plan = listSome(backups.map((b) => b.address));
     for (const c of index.byType("docker_container")) {
       if (isBackupContainer(c, index) || !isDatastore(c, index)) continue;
       const data = mountsOf(c, index).filter((m) => !m.readOnly);
@@ -39,7 +41,7 @@ export const backup001 = defineStackRule({
       const missed = data;
       out.push({
         address: c.address,
-        message: `the stack has a backup plan (${backups.map((b) => b.address).join(", ")}), but no backup container covers this datastore's data (${missed.map((m) => `${m.label}${m.containerPath ? ` at ${m.containerPath}` : ""}`).join(", ")}): it would be lost with the host. Fix: add it to the plan (BackupPlan.addDatastore or addFiles), or suppress this finding with the reason its data can be rebuilt.`,
+        message: `the stack has a backup plan (${plan}), but no backup container covers this datastore's data (${missed.map((m) => `${m.label}${m.containerPath ? ` at ${m.containerPath}` : ""}`).join(", ")}): it would be lost with the host. Fix: add it to the plan (BackupPlan.addDatastore or addFiles), or suppress this finding with the reason its data can be rebuilt.`,
       });
     }
     return out;

@@ -8,10 +8,12 @@ import {
 } from "../../../knowledge/backup";
 import { blocks } from "../../stack-index";
 import type { IndexedResource, StackIndex } from "../../types";
-import { allWords, envOf, hostNames, hostTokens, imageName, label, namesHost, uploadTexts } from "../monitoring/containers";
+import { allWords, envOf, hostNames, hostTokens, imageName, label, namesHost, perResource, uploadTexts } from "../monitoring/containers";
 
 /** A backup container: a backup image, the bulwark plan's environment or image label, or `bulwark.backup = true`. */
-export function isBackupContainer(c: IndexedResource, index: StackIndex): boolean {
+export const isBackupContainer = perResource(isBackupContainerOf);
+
+function isBackupContainerOf(c: IndexedResource, index: StackIndex): boolean {
   const name = imageName(c, index);
   if (name !== null && BACKUP_IMAGE_NAMES.has(name)) return true;
   if (envOf(c).has(BACKUP_PLAN_ENV)) return true;
@@ -28,8 +30,13 @@ export function isBackupContainer(c: IndexedResource, index: StackIndex): boolea
   return false;
 }
 
+const BACKUPS = new WeakMap<StackIndex, IndexedResource[]>();
+
+/** The stack's backup containers (computed once per stack; read-only). */
 export function backupContainers(index: StackIndex): IndexedResource[] {
-  return index.byType("docker_container").filter((c) => isBackupContainer(c, index));
+  let list = BACKUPS.get(index);
+  if (!list) BACKUPS.set(index, (list = index.byType("docker_container").filter((c) => isBackupContainer(c, index))));
+  return list;
 }
 
 /** A mounted volume or host directory: a key comparable across containers, and a label for messages. */
@@ -57,7 +64,9 @@ function volumeKey(raw: unknown, index: StackIndex): string | null {
 const isTrue = (v: unknown) => v === true || (typeof v === "string" && v.trim().toLowerCase() === "true");
 
 /** `volumes` and `mounts` blocks that mount a named volume or a host directory (tmpfs and volumes_from left out). */
-export function mountsOf(c: IndexedResource, index: StackIndex): Mount[] {
+export const mountsOf = perResource(mountsOfUncached);
+
+function mountsOfUncached(c: IndexedResource, index: StackIndex): Mount[] {
   const out: Mount[] = [];
   for (const v of blocks(c.body.volumes)) {
     const containerPath = typeof v.container_path === "string" ? v.container_path : null;

@@ -12,12 +12,25 @@ import { containerRole, labelValue } from "../net/networks";
 
 export type Json = Record<string, unknown>;
 
+/**
+ * A fact about a resource, computed once: resources are the index's own objects, read-only, and
+ * the MON/BACKUP rules ask the same questions of every container many times.
+ */
+export function perResource<T>(fn: (c: IndexedResource, index: StackIndex) => T): (c: IndexedResource, index: StackIndex) => T {
+  const memo = new WeakMap<IndexedResource, { v: T }>();
+  return (c, index) => {
+    let hit = memo.get(c);
+    if (!hit) memo.set(c, (hit = { v: fn(c, index) }));
+    return hit.v;
+  };
+}
+
 /** The image's last path component, lower-case (`prom/prometheus:v2.55.1` → `prometheus`), or null when unknown. */
-export function imageName(c: IndexedResource, index: StackIndex): string | null {
+export const imageName = perResource((c: IndexedResource, index: StackIndex): string | null => {
   const image = index.resolveString(c.body.image);
   if (image === null || image.trim() === "") return null;
   return parseImage(image).name;
-}
+});
 
 /** A label's literal value (trimmed), or null. */
 export function label(c: IndexedResource, key: string, index: StackIndex): string | null {
@@ -91,8 +104,10 @@ export function flagValue(words: readonly string[], flag: string): string | null
   return null;
 }
 
-/** Lower-case DNS names other containers use for this one: `name`, `hostname`, network aliases. */
-export function hostNames(c: IndexedResource, index: StackIndex): Set<string> {
+/** Lower-case DNS names other containers use for this one: `name`, `hostname`, network aliases. Read-only. */
+export const hostNames = perResource(hostNamesOf);
+
+function hostNamesOf(c: IndexedResource, index: StackIndex): Set<string> {
   const out = new Set<string>();
   const add = (v: unknown) => {
     const s = typeof v === "string" ? index.resolveString(v) : null;
@@ -189,12 +204,12 @@ export function yamlObject(text: string): Json | null {
 }
 
 /** A datastore by image name (knowledge) or by a backend `bulwark.role` label. */
-export function isDatastore(c: IndexedResource, index: StackIndex): boolean {
+export const isDatastore = perResource((c: IndexedResource, index: StackIndex): boolean => {
   const role = containerRole(c, index);
   if (role !== null && BACKEND_ROLES.has(role as ServiceRole)) return true;
   const image = index.resolveString(c.body.image);
   return image !== null && isDatastoreImage(image);
-}
+});
 
 /** Ports published on an address other than loopback (a missing address is every interface); unknown addresses are left out. */
 export function publicPorts(c: IndexedResource, index: StackIndex): string[] {
@@ -215,4 +230,10 @@ export function publicPorts(c: IndexedResource, index: StackIndex): string[] {
 /** The text of every upload's `content` as written (interpolations left in), for scanning host names. */
 export function uploadTexts(c: IndexedResource): string[] {
   return blocks(c.body.upload).map((u) => (typeof u.content === "string" ? unescape(u.content) : "")).filter((s) => s !== "");
+}
+
+/** `a, b, c and 7 more`: a list that stays short whatever the stack's size. */
+export function listSome(items: readonly string[], max = 3): string {
+  if (items.length <= max) return items.join(", ");
+  return `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
 }

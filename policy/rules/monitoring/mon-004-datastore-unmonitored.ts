@@ -3,7 +3,7 @@ import { isBackupContainer } from "../backup/plans";
 import { doc } from "../references";
 import { blocks } from "../../stack-index";
 import type { IndexedResource, RuleResult, StackIndex } from "../../types";
-import { allWords, configUpload, envOf, hostNames, isDatastore, hostTokens, uploadTexts, yamlObject } from "./containers";
+import { allWords, configUpload, envOf, hostNames, isDatastore, hostTokens, uploadTexts, yamlObject, listSome } from "./containers";
 import { isExporter, isPrometheus } from "./components";
 
 /** `http://es:9200/_cluster/health`, `db:5432`, `[::1]:9090` → the host, lower-case. */
@@ -71,6 +71,8 @@ export const mon004 = defineStackRule({
     const exporterTokens = new Set<string>();
     for (const c of containers) if (isExporter(c, index)) for (const t of hostTokens(exporterText(c))) exporterTokens.add(t);
     const out: RuleResult[] = [];
+    // Named once per stack: the first few servers, then a count.
+    const serverList = listSome(servers.map((s) => s.address));
     for (const c of containers) {
       // Backup containers hold data too, but are watched through the backup metrics (BACKUP rules).
       if (!isDatastore(c, index) || isExporter(c, index) || isBackupContainer(c, index)) continue;
@@ -80,7 +82,7 @@ export const mon004 = defineStackRule({
       if ([...hosts].some((h) => exporterTokens.has(h))) continue;
       out.push({
         address: c.address,
-        message: `the stack runs Prometheus (${servers.map((s) => s.address).join(", ")}), but no scrape job, probe or exporter covers this datastore (${[...hosts].join(", ")}): its outage, full disk or exhausted connections raise no alert. Fix: scrape it or an exporter pointed at it (mysqld_exporter, postgres_exporter, redis_exporter, …), or probe it with the blackbox exporter.`,
+        message: `the stack runs Prometheus (${serverList}), but no scrape job, probe or exporter covers this datastore (${[...hosts].join(", ")}): its outage, full disk or exhausted connections raise no alert. Fix: scrape it or an exporter pointed at it (mysqld_exporter, postgres_exporter, redis_exporter, …), or probe it with the blackbox exporter.`,
       });
     }
     return out;
