@@ -11,6 +11,9 @@
  *   4. `cdk.tf.json` and `*.tf.json`        (a single stack directory or a plain Terraform JSON
  *      module). Each file is its own stack: files are NOT merged, so a reference from one file to a
  *      resource in another is judged as unresolved, like any reference the engine cannot follow.
+ *   5. `*.tf` (HCL, when none of the above found anything): the directory is ONE Terraform
+ *      module, its files merged into one document (policy/hcl.ts), one stack named after the
+ *      directory. A `.tf` file given directly is that file alone, named after its directory.
  *
  * Stack name: a `cdk.tf.json` is named after its directory (`cdktf.out/stacks/koha/cdk.tf.json` →
  * `koha`); any other file after its base name without `.tf.json`/`.json` (`network.tf.json` →
@@ -28,6 +31,7 @@ import { performance } from "node:perf_hooks";
 import { parse as parseTolerant, visit, type ParseError } from "jsonc-parser";
 import type { StackInput } from "./engine";
 import { printable } from "./report/printable";
+import { HCL_EXT, HclError, hclFilesIn, loadHclModule } from "./hcl";
 
 /**
  * A problem with the input (path, file content, suppression): exit code 2, never a finding.
@@ -146,6 +150,8 @@ function discover(given: string, cwd: string): Found[] {
     () => stackDirs(abs, given, ["cdktf.out", "stacks"]),
     () => stackDirs(abs, given, []),
     () => tfJsonFiles(abs, given),
+    // 5. `*.tf` (HCL): the directory is one Terraform module, one stack (see ./hcl.ts).
+    () => (hclFilesIn(abs).length > 0 ? [{ abs, given }] : []),
   ];
   for (const search of searches) {
     const found = search();
@@ -225,6 +231,7 @@ export function stackName(file: string): string {
 /** Read and validate one stack file (InputError for anything wrong with it). */
 export function readStackSource(source: StackSource, options: LoadOptions = {}): LoadedStack {
   const { file, path: real } = source;
+  if (isHclSource(source.abs)) return readHclSource(source, options);
   const t0 = performance.now();
   const text = readText(source.abs, file);
   const t1 = performance.now();
@@ -237,6 +244,37 @@ export function readStackSource(source: StackSource, options: LoadOptions = {}):
   return {
     stack: stackName(source.abs), file, json, path: real, text,
     get lines() { return (lines ??= sourceLines(text)); },
+  };
+}
+
+/** A `.tf` file, or a directory (found by discovery only when it holds `*.tf` files). */
+function isHclSource(abs: string): boolean {
+  if (abs.endsWith(HCL_EXT)) return true;
+  try {
+    return fs.statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An HCL module (a directory of `*.tf`, or one `.tf` file) as one stack named after its
+ * directory. Lines are not known yet (SARIF regions fall back to line 1); `text` is empty.
+ */
+function readHclSource(source: StackSource, options: LoadOptions): LoadedStack {
+  const t0 = performance.now();
+  let json: Record<string, unknown>;
+  try {
+    json = loadHclModule(source.abs, source.file);
+  } catch (e) {
+    if (e instanceof HclError) throw new InputError(e.message);
+    throw e;
+  }
+  if (options.timings) options.timings.parseMs += performance.now() - t0;
+  const dir = source.abs.endsWith(HCL_EXT) ? path.dirname(source.abs) : source.abs;
+  return {
+    stack: path.basename(path.resolve(dir)) || "root", file: source.file, json, path: source.path, text: "",
+    lines: new Map(),
   };
 }
 

@@ -137,7 +137,7 @@ describe("koha stack: monitoring and backups (koha.monitoring, koha.backup)", ()
     expect(stack.monitoring?.files.rules).toContain("https://github.com/example-org/koha-deploy/blob/main/docs/runbooks/");
     expect(stack.monitoring?.files.alertmanager).toContain("library-oncall@example.org");
     expect(stack.monitoring?.files.alertmanager).toContain("-1001234567890");
-    expect(containers.mariadb_backup.env).toEqual(expect.arrayContaining(["BULWARK_FULL_INTERVAL_SECONDS=21600", "BULWARK_SHIP_INTERVAL_SECONDS=60", "BULWARK_DRILL_INTERVAL_SECONDS=2592000", "BULWARK_SMOKE_QUERIES=SELECT COUNT(*) FROM koha_library.biblio\nSELECT COUNT(*) FROM koha_library.borrowers"]));
+    expect(containers.mariadb_backup.env).toEqual(expect.arrayContaining(["BULWARK_FULL_INTERVAL_SECONDS=21600", "BULWARK_SHIP_INTERVAL_SECONDS=60", "BULWARK_DRILL_INTERVAL_SECONDS=2592000", "BULWARK_SMOKE_QUERIES=SELECT COUNT(*) FROM koha_library.biblio;SELECT COUNT(*) FROM koha_library.borrowers"]));
   });
 
   test("without koha.monitoring and koha.backup the stack is as before (no monnet, no new containers or variables)", () => {
