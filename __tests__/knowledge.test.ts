@@ -8,7 +8,7 @@ describe("looksLikeSecretName", () => {
   test.each(["PGPASSWORD", "MYSQL_PWD", "REDIS_AUTH", "RABBITMQ_DEFAULT_PASS", "dbpasswd", "DB_PASSWORD", "jwtSecret", "OPENAI_API_KEY"])("%s is a secret name", (n) => {
     expect(looksLikeSecretName(n)).toBe(true);
   });
-  test.each(["PWD", "AUTH", "COMPASS_URL", "OAUTH_ENABLED", "AUTH_URL", "service_private_ip"])("%s is not", (n) => {
+  test.each(["PWD", "AUTH", "COMPASS_URL", "OAUTH_ENABLED", "AUTH_URL", "service_private_ip", "ENABLE_AUTH", "REQUIRE_AUTH", "DISABLE_AUTH"])("%s is not", (n) => {
     expect(looksLikeSecretName(n)).toBe(false);
   });
 });

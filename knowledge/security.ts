@@ -98,6 +98,8 @@ const GLUED_SECRET_SUFFIXES = ["password", "passwd"];
  * working directory) and `AUTH` alone no.
  */
 const SECRET_LAST_WORDS = new Set(["pwd", "auth"]);
+/** First words that make such a name a switch, not a secret: `ENABLE_AUTH`, `REQUIRE_AUTH`. */
+const SWITCH_FIRST_WORDS = new Set(["enable", "enabled", "disable", "disabled", "require", "required", "use", "skip", "no", "with", "without", "allow"]);
 
 function secretNameUncached(name: string): boolean {
   const words = nameWords(name);
@@ -107,7 +109,7 @@ function secretNameUncached(name: string): boolean {
     if (i + 1 < words.length && SECRET_WORD_PAIRS.has(`${w} ${words[i + 1]}`)) return true;
     if (GLUED_SECRET_SUFFIXES.some((s) => w.length > s.length && w.endsWith(s))) return true;
   }
-  return words.length >= 2 && SECRET_LAST_WORDS.has(words[words.length - 1]);
+  return words.length >= 2 && SECRET_LAST_WORDS.has(words[words.length - 1]) && !SWITCH_FIRST_WORDS.has(words[0]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -112,3 +112,24 @@ describe("SECRET-001 formats", () => {
     expect(got(withEnv(value), "SECRET-001")).toEqual([]);
   });
 });
+
+describe("granular suppressions (appliesTo) in hand-written JSON", () => {
+  const SOCK = { host_path: "/var/run/docker.sock", container_path: "/var/run/docker.sock", read_only: true };
+  const PROC = { host_path: "/proc", container_path: "/host/proc", read_only: true };
+  const suppressed = (appliesTo: unknown) => ({ "//": { bulwark: { suppressions: [{ rule: "DOCKER-016", reason: "node metrics read host counters", appliesTo }] } } });
+  const dockerFindings = (c: Json) => findings(dockerStack(container(c)), "DOCKER-016").map((f) => `${f.suppressed ? "suppressed" : "open"} ${/docker\.sock/.test(f.message) ? "sock" : "proc"}`);
+
+  test("covers only the listed host paths; any other sensitive mount stays an error", () => {
+    expect(dockerFindings({ volumes: [PROC, SOCK], ...suppressed(["/proc"]) }).sort()).toEqual(["open sock", "suppressed proc"]);
+  });
+  test("paths are compared normalized (//proc/ is /proc)", () => {
+    expect(dockerFindings({ volumes: [{ ...PROC, host_path: "//proc/" }], ...suppressed(["/proc"]) })).toEqual(["suppressed proc"]);
+  });
+  test("without appliesTo the suppression covers every finding of the rule", () => {
+    expect(dockerFindings({ volumes: [PROC, SOCK], ...suppressed(undefined) }).sort()).toEqual(["suppressed proc", "suppressed sock"]);
+  });
+  test("an empty or malformed appliesTo is an input error, not a silent pass", () => {
+    expect(() => findings(dockerStack(container({ volumes: [PROC], ...suppressed([]) })), "DOCKER-016")).toThrow(/"appliesTo" must be a non-empty list/);
+    expect(() => findings(dockerStack(container({ volumes: [PROC], ...suppressed("/proc") })), "DOCKER-016")).toThrow(/"appliesTo" must be a non-empty list/);
+  });
+});
