@@ -113,6 +113,7 @@ export { KohaStack, KOHA_SERVICES, type KohaService, type KohaStackProps } from 
 export { SingleServerStack, SINGLE_SERVER_SERVICES, type SingleServerService, type SingleServerStackProps } from "./stacks/single-server";
 export { GovernanceStack, type GovernanceStackProps } from "./stacks/governance";
 export { STACK_KINDS, configuredStackKinds, type StackKind } from "./stacks/catalog";
+export { pinnedImages, pinnedImagesIn, stackImages, recordEnvironment, DEPLOYMENT_ENVIRONMENTS, ENVIRONMENT_LOCAL, type DeploymentEnvironment, type StackImage } from "./stacks/pinned-images";
 export * from "./constructs/kubernetes";
 export { KubernetesSingleServerStack } from "./stacks/kubernetes/single-server";
 export { KubernetesKohaStack } from "./stacks/kubernetes/koha";

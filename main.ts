@@ -12,6 +12,7 @@ import type { DeploymentConfig } from "./config/schema";
 import { GovernanceStack } from "./stacks/governance";
 import { configuredStackKinds } from "./stacks/catalog";
 import { runSynthGate } from "./policy/gate";
+import { readinessSummary } from "./policy/readiness/summary";
 
 export interface BuiltApp {
   readonly app: App;
@@ -51,6 +52,8 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
   const synthesized = built.app.hclOutput ? Object.fromEntries(built.stacks.map((s) => [s.node.id, s.toTerraform() as Record<string, unknown>])) : undefined;
   return runSynthGate(built.app.outdir, {
     synthesized,
+    // Each roadmap's per-phase readiness score (docs/roadmaps), manual sign-offs from the configuration (loaded and validated above).
+    extraSummary: readinessSummary(built.app.outdir, { synthesized, manual: loadDeploymentConfig(env).readiness?.manual }),
     // Set by the cdktf CLI ("we want to display the errors ourselves"): policy errors become manifest
     // error annotations, which the CLI prints once and stops on (policy/gate.ts explains why).
     annotateManifest: env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined,

@@ -21,6 +21,7 @@
  * `loadConfig` (see examples/web-api).
  */
 import { z } from "zod";
+import { ReadinessConfigSchema } from "../policy/readiness/schema";
 
 const hex32 = z.string().regex(/^[a-f0-9]{32}$/, "must be 32 lower-case hex characters (a Cloudflare id)");
 const dnsName = z
@@ -89,9 +90,9 @@ const Repository = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_.-]+$/, "must be a GitHub repository name"),
   description: z.string().default(""),
   visibility: z.enum(["public", "private", "internal"]).default("private"),
-  /** Status checks required on the default branch; defaults from seed 000 §1.3. */
+  /** Status checks required on the default branch; defaults from [roadmap koha.1.3]. */
   requiredChecks: z.array(z.string().min(1)).optional(),
-  /** CODEOWNERS entries added to the critical paths of seed 000 §1.2. */
+  /** CODEOWNERS entries added to the critical paths of [roadmap koha.1.2]. */
   codeOwners: z.array(CodeOwner).default([]),
   defaultBranch: z.string().default("main"),
   /**
@@ -219,6 +220,9 @@ export function offsiteCredentialNames(offsite: NonNullable<z.infer<typeof Backu
   return offsite.credentials ?? (offsite.repository.startsWith("s3:") ? ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] : []);
 }
 
+/** The `environment` a configuration gets when it names none: see SharedConfigSchema. */
+export const DEFAULT_DEPLOYMENT_ENVIRONMENT = "production";
+
 /**
  * Settings every stack may share. Extend it with your own stack's section
  * (`SharedConfigSchema.extend({ webApi: WebApiSection })`): strictness is kept.
@@ -226,6 +230,16 @@ export function offsiteCredentialNames(offsite: NonNullable<z.infer<typeof Backu
 export const SharedConfigSchema = z.strictObject({
   /** Team responsible for the platform; becomes the owner label of every container. */
   owner: z.string().min(1),
+  /**
+   * What the stacks deploy to. `production` makes DOCKER-022 an error for every image without an
+   * `@sha256:` digest (the deploy verifies the signatures of pinned digests); `staging` and
+   * `development` keep it a warning. The stacks record it as `local.bulwark_environment`
+   * (policy/environment.ts), so `bulwark check` judges the synthesized JSON the same way.
+   * Production is the default because a configuration describes a real deployment: forgetting
+   * the setting must not quietly weaken it; a test or staging host says so explicitly.
+   * @default "production" (DEFAULT_DEPLOYMENT_ENVIRONMENT)
+   */
+  environment: z.enum(["production", "staging", "development"]).default(DEFAULT_DEPLOYMENT_ENVIRONMENT),
   /** @default { host: "unix:///var/run/docker.sock" } */
   docker: Docker.prefault({}),
   backend: Backend,
@@ -238,6 +252,8 @@ export const SharedConfigSchema = z.strictObject({
   cloudflare: CloudflareSchema.optional(),
   /** The cluster stacks run on: used by sections with `runtime: kubernetes`. @default the current kubeconfig context */
   kubernetes: KubernetesSchema.optional(),
+  /** Manual sign-offs of roadmap items (`bulwark readiness`; policy/readiness/schema.ts). @default none recorded */
+  readiness: ReadinessConfigSchema.optional(),
 });
 
 export const KohaSchema = z.strictObject({
@@ -257,7 +273,7 @@ export const KohaSchema = z.strictObject({
   staffHostname: dnsName,
   /**
    * The Koha image: no public Koha image runs non-root on a read-only root filesystem, so this
-   * is your own build (seed 000's koha-docker-build); see constructs/profiles/koha.ts.
+   * is your own build (the build repository of [roadmap koha.2.1]); see constructs/profiles/koha.ts.
    */
   image: ImageRef,
   /** Prometheus, Alertmanager and exporters of the koha stack. @default none (no monitoring) */
@@ -271,7 +287,7 @@ export const SingleServerSchema = z.strictObject({
   runtime: Runtime,
   bot: AppImage,
   api: AppImage,
-  /** Loopback host port for PostgreSQL (seed 002: 127.0.0.1:5433). */
+  /** Loopback host port for PostgreSQL ([roadmap single-server.critical.3]: 127.0.0.1:5433). */
   postgresHostPort: z.number().int().min(1024).max(65535).default(5433),
   /** Prometheus (bearer-token scrape of bot and API), Alertmanager and postgres_exporter. @default none (no monitoring) */
   monitoring: MonitoringSchema.optional(),
@@ -289,9 +305,9 @@ export const GithubSchema = z.strictObject({
 
 /** The reference deployment: the shared settings plus one optional section per stack kind. */
 export const DeploymentConfigSchema = SharedConfigSchema.extend({
-  /** The Koha platform of seed 000 (stack `koha`); needs `cloudflare`. */
+  /** The Koha platform (docs/roadmaps/koha.md) (stack `koha`); needs `cloudflare`. */
   koha: KohaSchema.optional(),
-  /** The single-server bot + API of seed 002 (stack `single-server`). */
+  /** The single-server bot + API (docs/roadmaps/single-server.md) (stack `single-server`). */
   singleServer: SingleServerSchema.optional(),
   /** GitHub governance of the repositories (stack `governance`). */
   github: GithubSchema.optional(),

@@ -227,6 +227,18 @@ export function normalizeHostPath(path: string): string {
   return "/" + out.join("/");
 }
 
+/**
+ * Host files under a sensitive directory that containers commonly bind read-only to share the
+ * host's clock settings; read-only they disclose only the time zone and give no control of the
+ * host (DOCKER-016 lets them pass when the bind is read-only; writable they stay sensitive).
+ */
+export const READ_ONLY_SAFE_HOST_FILES: readonly string[] = ["/etc/localtime", "/etc/timezone"];
+
+/** True for a host file that is harmless when bound read-only (`READ_ONLY_SAFE_HOST_FILES`). */
+export function isReadOnlySafeHostFile(path: string): boolean {
+  return READ_ONLY_SAFE_HOST_FILES.includes(path.trim().replace(/\/+$/, ""));
+}
+
 /** True when `path` is `/` or equals/is under a sensitive directory, or is a docker.sock. */
 export function isSensitiveHostPath(path: string): boolean {
   const p = path.trim().replace(/\/+$/, "") || "/";
@@ -275,6 +287,8 @@ const URL_CREDENTIAL = /\b([a-z][a-z0-9+.-]*):\/\/([^\s:/@]*):([^\s@/]*)@/gi;
  * (`${var.x}`, `$DB_PASSWORD`) is not a literal.
  */
 export function credentialInUrl(value: string): string | null {
+  // Most values hold no URL with credentials: skip the regex scan for them.
+  if (!value.includes("@") || !value.includes("://")) return null;
   for (const m of value.matchAll(URL_CREDENTIAL)) {
     const password = m[3];
     if (password !== "" && !isReferenceText(password)) return m[1].toLowerCase();
@@ -298,6 +312,8 @@ const MYSQL_CLIENTS = /(^|\/)(mysql|mysqladmin|mysqldump|mysqlcheck|mysqlimport|
  * Command lines are seen by everyone on the host (`ps`) and end up in the container's config.
  */
 export function literalPasswordFlag(args: readonly string[]): string | null {
+  // Every flag below starts with "-p"/"-P" or "--p"/"--P": a command line without one has none.
+  if (!args.some((a) => a.includes("-p") || a.includes("-P"))) return null;
   const words = args
     .flatMap((a) => (args.length === 1 ? a.split(/\s+/) : [a]))
     .map((w) => w.replace(/^['"]+|['";]+$/g, ""))

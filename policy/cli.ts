@@ -19,12 +19,15 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { CATALOG } from "./catalog";
 import { PolicyRun, failsAt, summarize, type FailOn, type Report, type StackCheck, type StackInput } from "./engine";
 import { PACKS, PACK_IDS, UnknownPackError, parsePackList, rulesInPacks } from "./packs";
-import { InputError, findStacks, isStackOverflow, lineOf, nestingError, readStackSource, type LoadOptions, type LoadedStack, type StackSource } from "./load";
+import { InputError, findStacks, isStackOverflow, lineOf, nestingError, placeFindings, readStackSource, type LoadOptions, type LoadedStack, type Placement, type StackSource } from "./load";
 import { REPORT_FORMATS, TOOL_VERSION, formatReport, type ReportFormat } from "./report";
 import { printable } from "./report/printable";
 import { ALL_RULES } from "./rules";
 import { SuppressionError } from "./suppressions";
 import type { Finding, PackId, Rule } from "./types";
+import { DEPLOYMENT_ENVIRONMENTS, type DeploymentEnvironment } from "./environment";
+import { registerSecretsCommand } from "./secrets/command";
+import { registerReadinessCommand } from "./readiness/command";
 
 export interface OutputStream {
   write(chunk: string): unknown;
@@ -54,7 +57,13 @@ interface CheckOptions {
   /** Only the rules of these packs. @default every pack */
   readonly pack?: readonly PackId[];
   readonly failOn: FailOn;
+  /** `--environment production`: judge every stack as this environment. @default each stack's `local.bulwark_environment` */
+  readonly environment?: DeploymentEnvironment;
   readonly output?: string;
+  /** `--var name=value` for HCL input (repeatable). @default none */
+  readonly var?: readonly string[];
+  /** `--var-file FILE` for HCL input (repeatable). @default none */
+  readonly varFile?: readonly string[];
 }
 
 /** Run the CLI with the user's arguments (without `node` and the script); returns the exit code. */
@@ -113,6 +122,9 @@ function buildProgram(ctx: CliIO, setExit: (code: number) => void): Command {
     .addOption(new Option("--fail-on <severity>", "exit 1 when an unsuppressed finding is at or above this severity").choices(FAIL_ON).default("error"))
     .addOption(new Option("-o, --output <file>", "write the report to FILE instead of stdout (directories are created; `-` is stdout)"))
     .addOption(packOption("run only the rules of these packs"))
+    .addOption(new Option("--environment <env>", "judge every stack as this deployment environment (production: DOCKER-022 errors on any image without a digest); overrides local.bulwark_environment").choices(DEPLOYMENT_ENVIRONMENTS))
+    .addOption(new Option("--var <name=value>", "set an HCL input variable (repeatable; after every --var-file)").argParser(collect))
+    .addOption(new Option("--var-file <file>", "read HCL input variables from a .tfvars file (repeatable; after *.auto.tfvars)").argParser(collect))
     .action((paths: string[], opts: CheckOptions) => setExit(runCheck(paths, opts, ctx)));
 
   program
@@ -125,6 +137,8 @@ function buildProgram(ctx: CliIO, setExit: (code: number) => void): Command {
       setExit(EXIT_OK);
     });
 
+  registerSecretsCommand(program, ctx, setExit);
+  registerReadinessCommand(program, ctx, setExit);
   return program;
 }
 
@@ -140,12 +154,17 @@ function packOption(what: string): Option {
   });
 }
 
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 function runCheck(paths: readonly string[], opts: CheckOptions, ctx: CliIO): number {
   const sources = findStacks(paths, { cwd: ctx.cwd });
   const toFile = opts.output !== undefined && opts.output !== "-";
   const output = toFile ? resolveOutput(opts.output!, sources, ctx.cwd) : null;
   const lines = opts.format === "sarif";
-  const { report, lineMaps } = checkSources(sources, { cwd: ctx.cwd, rules: opts.pack ? rulesInPacks(ctx.rules, opts.pack) : ctx.rules, lines });
+  const hcl = { vars: opts.var, varFiles: opts.varFile, cwd: ctx.cwd };
+  const { report, lineMaps } = checkSources(sources, { cwd: ctx.cwd, rules: opts.pack ? rulesInPacks(ctx.rules, opts.pack) : ctx.rules, lines, hcl, environment: opts.environment });
   const locate = opts.format === "sarif" ? locator(lineMaps) : undefined;
   const color = output === null && ctx.stdout.isTTY === true && colorAllowed(ctx.env);
   const text = formatReport(report, opts.format, { color, locate });
@@ -159,6 +178,8 @@ export interface CheckSourcesOptions extends LoadOptions {
   readonly rules?: readonly Rule[];
   /** Keep a line map per file (for SARIF regions). @default false */
   readonly lines?: boolean;
+  /** Judge every stack as this environment (`--environment`). @default each stack's own marker */
+  readonly environment?: DeploymentEnvironment;
 }
 
 /** A check over files: the report, and (when asked for) each file's line map. */
@@ -179,14 +200,18 @@ export function checkSources(sources: readonly StackSource[], options: CheckSour
   let resources = 0;
   // App rules (collisions between stacks) keep only what they collect from each stack.
   const run = new PolicyRun(options.rules ?? ALL_RULES);
+  const placements = new Map<string, Placement>();
   for (const source of sources) {
-    const { input, lines } = readForCheck(source, options);
+    const { input, lines, placement } = readForCheck(source, options);
     if (lines) lineMaps.set(input.file, lines);
+    if (placement) placements.set(`${input.stack}\u0000${input.file}`, placement);
     const result = guardNesting(source, () => checkLoaded(input, run));
     for (const f of result.findings) findings.push(f);
     resources += result.resources;
   }
   findings = run.finishInto(findings);
+  // HCL input: module and instance addresses as written, and the .tf file and line of each.
+  if (placements.size > 0) findings = findings.map((f) => placeFindings([f], placements.get(`${f.stack}\u0000${f.file}`))[0]);
   return { report: { findings, summary: summarize(findings, sources.length, resources) }, lineMaps };
 }
 
@@ -195,7 +220,7 @@ export function checkSources(sources: readonly StackSource[], options: CheckSour
  * finder recurses: on a file too deeply nested for it, lines are unknown (SARIF then says line 1)
  * and the judgement is the same as in every other format.
  */
-function readForCheck(source: StackSource, options: CheckSourcesOptions): { input: StackInput; lines: ReadonlyMap<string, number> | null } {
+function readForCheck(source: StackSource, options: CheckSourcesOptions): { input: StackInput; lines: ReadonlyMap<string, number> | null; placement?: Placement } {
   const loaded = readStackSource(source, options);
   let lines: ReadonlyMap<string, number> | null = null;
   if (options.lines) {
@@ -206,7 +231,7 @@ function readForCheck(source: StackSource, options: CheckSourcesOptions): { inpu
       lines = new Map();
     }
   }
-  return { input: { stack: loaded.stack, file: loaded.file, json: loaded.json }, lines };
+  return { input: { stack: loaded.stack, file: loaded.file, json: loaded.json, environment: options.environment }, lines, placement: loaded.placement };
 }
 
 /**
@@ -233,6 +258,8 @@ export function checkInputs(inputs: readonly LoadedStack[], rules: readonly Rule
     resources += result.resources;
   }
   findings = run.finishInto(findings);
+  const placements = new Map(inputs.filter((i) => i.placement).map((i) => [`${i.stack}\u0000${i.file}`, i.placement]));
+  if (placements.size > 0) findings = findings.map((f) => placeFindings([f], placements.get(`${f.stack}\u0000${f.file}`))[0]);
   return { findings, summary: summarize(findings, inputs.length, resources) };
 }
 

@@ -6,6 +6,7 @@
 import { ruleMeta } from "./catalog";
 import { ALL_RULES } from "./rules";
 import { buildStackIndex } from "./stack-index";
+import { withEnvironment, type DeploymentEnvironment } from "./environment";
 import { collectSuppressions, suppressionFor, type SuppressionMap } from "./suppressions";
 import type { AppRule, Finding, ResourceRule, Rule, RuleResult, Severity, StackFacts, StackIndex, StackRule } from "./types";
 
@@ -15,6 +16,11 @@ export interface StackInput {
   /** Path shown in reports (relative where possible). */
   readonly file: string;
   readonly json: Record<string, unknown>;
+  /**
+   * Judge the stack as this deployment environment, whatever its `local.bulwark_environment` says
+   * (`bulwark check --environment`, the gate's `environment`). @default the stack's own marker
+   */
+  readonly environment?: DeploymentEnvironment;
 }
 
 export interface Summary {
@@ -95,7 +101,8 @@ export class PolicyRun {
   /** Judge one stack with the resource and stack rules; the app rules collect their facts. */
   add(input: StackInput): StackCheck {
     if (this.finished) throw new Error("PolicyRun.add after finish");
-    const index: StackIndex = buildStackIndex(input.stack, input.file, input.json);
+    const json = input.environment ? withEnvironment(input.json, input.environment) : input.json;
+    const index: StackIndex = buildStackIndex(input.stack, input.file, json);
     const suppressions = collectSuppressions(input.json, index);
     const findings: Finding[] = [];
     const emit = (ruleId: string, defaultSeverity: Severity, r: RuleResult) => {

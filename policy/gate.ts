@@ -29,6 +29,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { checkStacks, failsAt, type StackInput } from "./engine";
+import type { DeploymentEnvironment } from "./environment";
 import { InputError, loadStacks } from "./load";
 import { formatReport } from "./report";
 import { repositoryScorecards, scorecardLine } from "./scorecard";
@@ -52,6 +53,12 @@ export interface GateOptions {
    * @default false: policy errors return 1
    */
   readonly annotateManifest?: boolean;
+  /**
+   * Judge every stack as this deployment environment (production: DOCKER-022 errors on any image
+   * without a digest), whatever its `local.bulwark_environment` says (policy/environment.ts).
+   * @default each stack's own marker (the reference stacks record the configuration's `environment`)
+   */
+  readonly environment?: DeploymentEnvironment;
 }
 
 /** `cdktf.out/manifest.json` as cdktf 0.21 writes it (only what the gate reads). */
@@ -178,7 +185,7 @@ export function runSynthGate(outdir: string, opts: GateOptions = {}): number {
     return 2;
   }
   const { stacks, notes } = synthesis;
-  const report = checkStacks(stacks);
+  const report = checkStacks(opts.environment ? stacks.map((s) => ({ ...s, environment: opts.environment })) : stacks);
   const lines = [`bulwark: synthesized ${stacks.length} stack(s) into ${outdir}`];
   const width = Math.max(0, ...stacks.map((s) => s.stack.length));
   for (const s of stacks) {

@@ -31,7 +31,9 @@ import { performance } from "node:perf_hooks";
 import { parse as parseTolerant, visit, type ParseError } from "jsonc-parser";
 import type { StackInput } from "./engine";
 import { printable } from "./report/printable";
-import { HCL_EXT, HclError, hclFilesIn, loadHclModule } from "./hcl";
+import { HCL_EXT, HclError, hclFilesIn, readHclModule, type HclOptions, type SourceLocation } from "./hcl";
+import type { Finding } from "./types";
+import { isPlanJson, planToTerraformJson } from "./hcl/plan";
 
 /**
  * A problem with the input (path, file content, suppression): exit code 2, never a finding.
@@ -53,6 +55,43 @@ export interface LoadedStack extends StackInput {
   readonly text: string;
   /** `sourceLines` of the text (for SARIF regions), computed on first use. */
   readonly lines: ReadonlyMap<string, number>;
+  /** HCL input: where its addresses are declared, and the addresses reports show. @default absent (JSON input) */
+  readonly placement?: Placement;
+}
+
+/**
+ * What an HCL module's reader knows that the engine's findings do not carry: the address a
+ * flattened name stands for (`docker_container.bulwark--app--web` → `module.app.docker_container.web`)
+ * and the `.tf` file and line of each address.
+ */
+export interface Placement {
+  readonly renames: ReadonlyMap<string, string>;
+  readonly locations: ReadonlyMap<string, SourceLocation>;
+}
+
+/** Addresses in a message that may be renamed (child-module resources, instances, Cloudflare v4 types). */
+const FLAT_ADDRESS = /(?<![\w.-])(?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*/g;
+
+/** Where an address is declared: exact, else without an instance key, else its enclosing block. */
+export function locationOf(locations: ReadonlyMap<string, SourceLocation>, address: string): SourceLocation | undefined {
+  const exact = locations.get(address);
+  if (exact) return exact;
+  const bare = address.replace(/\[[^\]]*\]$/, "");
+  if (bare !== address) return locationOf(locations, bare);
+  const dot = address.lastIndexOf(".");
+  return dot > 0 ? locationOf(locations, address.slice(0, dot)) : undefined;
+}
+
+/** Findings of a stack with the addresses reports show and the location of each (HCL input). */
+export function placeFindings(findings: readonly Finding[], placement: Placement | undefined): Finding[] {
+  if (!placement) return findings as Finding[];
+  const { renames, locations } = placement;
+  return findings.map((f) => {
+    const address = renames.get(f.address) ?? f.address;
+    const message = renames.size > 0 ? f.message.replace(FLAT_ADDRESS, (a) => renames.get(a) ?? a) : f.message;
+    const where = locationOf(locations, address);
+    return { ...f, address, message, ...(where ? { location: { file: where.file, line: where.line } } : {}) };
+  });
 }
 
 /** Time spent loading, summed over files (for the benchmark). */
@@ -68,6 +107,8 @@ export interface LoadOptions {
   readonly cwd?: string;
   /** When given, read and parse times are added to it. */
   readonly timings?: LoadTimings;
+  /** `--var`/`--var-file` for HCL input (policy/hcl.ts). @default none */
+  readonly hcl?: HclOptions;
 }
 
 /**
@@ -235,7 +276,7 @@ export function readStackSource(source: StackSource, options: LoadOptions = {}):
   const t0 = performance.now();
   const text = readText(source.abs, file);
   const t1 = performance.now();
-  const json = parseTerraformJson(text, file, source.abs);
+  const { json, renames } = parseTerraformInput(text, file, source.abs);
   if (options.timings) {
     options.timings.readMs += t1 - t0;
     options.timings.parseMs += performance.now() - t1;
@@ -244,6 +285,7 @@ export function readStackSource(source: StackSource, options: LoadOptions = {}):
   return {
     stack: stackName(source.abs), file, json, path: real, text,
     get lines() { return (lines ??= sourceLines(text)); },
+    ...(renames ? { placement: { renames, locations: new Map() } } : {}),
   };
 }
 
@@ -259,13 +301,13 @@ function isHclSource(abs: string): boolean {
 
 /**
  * An HCL module (a directory of `*.tf`, or one `.tf` file) as one stack named after its
- * directory. Lines are not known yet (SARIF regions fall back to line 1); `text` is empty.
+ * directory. `placement` carries each address's `.tf` file and line; `text` is empty.
  */
 function readHclSource(source: StackSource, options: LoadOptions): LoadedStack {
   const t0 = performance.now();
-  let json: Record<string, unknown>;
+  let module: ReturnType<typeof readHclModule>;
   try {
-    json = loadHclModule(source.abs, source.file);
+    module = readHclModule(source.abs, source.file, { ...options.hcl, cwd: options.hcl?.cwd ?? options.cwd });
   } catch (e) {
     if (e instanceof HclError) throw new InputError(e.message);
     throw e;
@@ -273,8 +315,8 @@ function readHclSource(source: StackSource, options: LoadOptions): LoadedStack {
   if (options.timings) options.timings.parseMs += performance.now() - t0;
   const dir = source.abs.endsWith(HCL_EXT) ? path.dirname(source.abs) : source.abs;
   return {
-    stack: path.basename(path.resolve(dir)) || "root", file: source.file, json, path: source.path, text: "",
-    lines: new Map(),
+    stack: path.basename(path.resolve(dir)) || "root", file: source.file, json: module.json, path: source.path, text: "",
+    lines: new Map(), placement: { renames: module.renames, locations: module.locations },
   };
 }
 
@@ -307,6 +349,15 @@ function fileSize(abs: string): number {
  * unparsable text be told apart as binary data or another encoding than UTF-8.
  */
 export function parseTerraformJson(text: string, file: string, abs?: string): Record<string, unknown> {
+  return parseTerraformInput(text, file, abs).json;
+}
+
+/**
+ * `parseTerraformJson`, also taking `terraform show -json` plans (`format_version` with
+ * `planned_values`): their planned resources as a configuration (policy/hcl/plan.ts), with the
+ * plan's addresses of the resources that got generated names (child modules, instances).
+ */
+export function parseTerraformInput(text: string, file: string, abs?: string): { json: Record<string, unknown>; renames?: ReadonlyMap<string, string> } {
   if (text.trim() === "") throw new InputError(`${file}: empty file`);
   let value: unknown;
   try {
@@ -314,7 +365,11 @@ export function parseTerraformJson(text: string, file: string, abs?: string): Re
   } catch (e) {
     throw new InputError(`${file}: ${notTextProblem(text, abs) ?? describeJsonError(text, e)}`);
   }
-  return checkTerraformJson(value, file);
+  if (isPlanJson(value)) {
+    const plan = planToTerraformJson(value);
+    return { json: plan.json, renames: plan.renames };
+  }
+  return { json: checkTerraformJson(value, file) };
 }
 
 /**
@@ -392,7 +447,7 @@ function notTerraformProblem(value: unknown): string | null {
   const obj = value as Record<string, unknown>;
   if (TERRAFORM_TOP_LEVEL_KEYS.some((k) => k in obj)) return null;
   if ("format_version" in obj && ("planned_values" in obj || "resource_changes" in obj || "values" in obj)) {
-    return "this is `terraform show -json` output, which is not supported; pass the configuration: a *.tf.json or cdktf.out/";
+    return "this is `terraform show -json` output of a state, which is not supported; pass a plan (`terraform show -json plan.out`) or the configuration";
   }
   return `none of the top-level blocks ${TERRAFORM_TOP_LEVEL_KEYS.join(", ")}`;
 }

@@ -82,6 +82,9 @@ class Resource implements IndexedResource {
     readonly body: Json,
   ) {}
 
+  /** Memo slots of `perResource` facts (rules ask the same questions of a resource many times). */
+  readonly facts: unknown[] = [];
+
   get constructPath(): string | null {
     return constructPathOf(this.body);
   }

@@ -70,6 +70,17 @@ export interface Finding {
   readonly message: string;
   readonly suppressed: boolean;
   readonly suppressionReason: string | null;
+  /**
+   * Where the resource is declared, when the reader knows better than `file`: an HCL module's
+   * `.tf` file and the line of the block (policy/hcl.ts). @default absent: the finding is in `file`
+   */
+  readonly location?: FindingLocation;
+}
+
+/** A file (as shown in reports) and, when known, the 1-based line of a block in it. */
+export interface FindingLocation {
+  readonly file: string;
+  readonly line?: number;
 }
 
 /** A resource or data source of a stack, as indexed once per stack. */
@@ -82,6 +93,11 @@ export interface IndexedResource {
   readonly address: string;
   readonly body: Readonly<Record<string, unknown>>;
   readonly constructPath: string | null;
+  /**
+   * Memo slots for facts the rules compute once per resource (policy/rules/monitoring/containers.ts
+   * `perResource`); the index gives every resource its own. Absent on hand-built resources.
+   */
+  readonly facts?: unknown[];
 }
 
 export interface ProviderBlock {

@@ -284,5 +284,6 @@ console.log(
 if (!options.skip.has("policy")) benchPolicy(options);
 if (!options.skip.has("synth")) benchSynth(options);
 if (options.withTest) benchTests();
+(require("./bench-hcl") as typeof import("./bench-hcl")).benchHcl({ target }); // issue 14: 100 HCL modules
 console.log(`\n== Targets\n${verdicts.join("\n") || "  (none measured)"}`);
 console.log(`\nbench took ${fmtMs(performance.now() - started)}`);

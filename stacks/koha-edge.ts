@@ -1,5 +1,5 @@
 /**
- * The Koha platform's Cloudflare edge (seed 000 §3.2–3.3, §7; seed 001 §8): the only way in.
+ * The Koha platform's Cloudflare edge ([roadmap koha.3.2], [roadmap koha.3.3], [roadmap koha.7.1], [roadmap koha.7.2]; [roadmap fineract.8.2.45]): the only way in.
  * - OPAC (the public catalogue) is public through the tunnel;
  * - the staff interface is behind Cloudflare Access (SSO from config.cloudflare.access) and the
  *   tunnel validates the Access token at the origin;
@@ -56,7 +56,7 @@ export function addKohaEdge(scope: Construct, props: KohaEdgeProps): KohaEdge {
     identityProviderGroups: cf.access.identityProviderGroups,
     ipRanges: cf.access.ipRanges,
     sessionDuration: cf.access.sessionDuration,
-    // Seed 000 §7.1: one IdP. With groups configured, offer only their providers at login.
+    // [roadmap koha.7.1]: one IdP. With groups configured, offer only their providers at login.
     allowedIdentityProviders: [...new Set(cf.access.identityProviderGroups.map((g) => g.identityProviderId))],
   });
 

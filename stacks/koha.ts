@@ -1,5 +1,5 @@
 /**
- * The Koha platform of seed 000 §3: Koha + MariaDB + RabbitMQ + Elasticsearch + Memcached on a
+ * The Koha platform of docs/roadmaps/koha.md ([roadmap koha.3.1]): Koha + MariaDB + RabbitMQ + Elasticsearch + Memcached on a
  * frontnet/backnet split with no published host ports at all. The only way in is the Cloudflare
  * Tunnel (added by the edge): OPAC public, staff interface behind Access; RabbitMQ management,
  * Elasticsearch and MariaDB never reachable from the edge.
@@ -149,6 +149,20 @@ export class KohaStack extends TerraformStack {
 
     // Exporters and backup containers take no pin (see refuseUnpinnable).
     refuseUnpinnable(id, config, ["mariadb-exporter", "memcached-exporter"], ["mariadb-backup", "rabbitmq-backup", "koha-backup"]);
+    // Elasticsearch is not backed up: it is rebuilt from MariaDB (koha-elasticsearch --rebuild).
+    const backup = config.koha.backup;
+    if (backup) {
+      const plan = new BackupPlan(this, "backup", backupPlanProps(backup, { network: this.topology.back, owner, what: "Koha's MariaDB, RabbitMQ and Koha data" }));
+      plan.addDatastore(this.mariadb, {
+        user: "bulwark_backup",
+        password: Secret.named("mariadb_backup_password", "MariaDB backup user bulwark_backup (dump + binlog streaming)"),
+        smokeQueries: [`SELECT COUNT(*) FROM ${database}.biblio`, `SELECT COUNT(*) FROM ${database}.borrowers`],
+      });
+      plan.addFiles(this.rabbitmq, "data"); // definitions
+      plan.addFiles(this.koha, "data"); // uploads, plugins
+      this.backup = plan;
+    }
+
     const monitoring = config.koha.monitoring;
     if (monitoring) {
       this.monitoring = new Monitoring(this, "monitoring", {
@@ -165,22 +179,10 @@ export class KohaStack extends TerraformStack {
         runbookBaseUrl: monitoring.runbookBaseUrl,
         // Alerts on backup metrics only when this stack has a backup plan.
         backups: config.koha.backup !== undefined,
+        // node_exporter reads the backup metrics from the plan's own volume (the plan comes first).
+        ...(this.backup?.metricsVolume ? { nodeExporter: { textfileVolume: this.backup.metricsVolume } } : {}),
         images: monitoringImages(config),
       });
-    }
-
-    // Elasticsearch is not backed up: it is rebuilt from MariaDB (koha-elasticsearch --rebuild).
-    const backup = config.koha.backup;
-    if (backup) {
-      const plan = new BackupPlan(this, "backup", backupPlanProps(backup, { network: this.topology.back, owner, what: "Koha's MariaDB, RabbitMQ and Koha data" }));
-      plan.addDatastore(this.mariadb, {
-        user: "bulwark_backup",
-        password: Secret.named("mariadb_backup_password", "MariaDB backup user bulwark_backup (dump + binlog streaming)"),
-        smokeQueries: [`SELECT COUNT(*) FROM ${database}.biblio`, `SELECT COUNT(*) FROM ${database}.borrowers`],
-      });
-      plan.addFiles(this.rabbitmq, "data"); // definitions
-      plan.addFiles(this.koha, "data"); // uploads, plugins
-      this.backup = plan;
     }
   }
 }

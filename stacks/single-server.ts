@@ -1,7 +1,7 @@
 /**
- * The single-server bot + API platform of seed 002: a bot, an API and PostgreSQL on one Docker
+ * The single-server bot + API platform of docs/roadmaps/single-server.md: a bot, an API and PostgreSQL on one Docker
  * host.
- * - PostgreSQL is published only on 127.0.0.1:<postgresHostPort> (seed 002: 127.0.0.1:5433:5432),
+ * - PostgreSQL is published only on 127.0.0.1:<postgresHostPort> ([roadmap single-server.critical.3]: 127.0.0.1:5433:5432),
  *   for operators over an SSH tunnel; everything else reaches it over backnet.
  * - No bind mounts of source code: bot and API run from their images only.
  * - The API answers a `/healthz` probe; every secret is a sensitive Terraform variable.
@@ -64,15 +64,15 @@ export class SingleServerStack extends TerraformStack {
     this.topology = new NetworkTopology(this, "network", { prefix: "app", ...(monitoring ? { additionalInternalNetworks: ["monnet"] } : {}) });
     const secret = (name: string, description: string): SecretRef => Secret.fromVariable(this, name, description);
 
-    const dbPassword = secret("postgres_password", "PostgreSQL password of the app user (seed 002: rotated; owner platform-team)");
+    const dbPassword = secret("postgres_password", "PostgreSQL password of the app user ([roadmap single-server.high.1]: rotated; owner platform-team)");
     this.db = new HardenedContainer(this, "db", {
       service: postgresProfile({ name: "db", image: pin("db"), password: dbPassword, user: "app", database: "app" }),
       networks: [this.topology.back],
       owner: config.owner,
       publish: [{ containerPort: POSTGRES_PORT, hostPort: config.singleServer.postgresHostPort, hostIp: "127.0.0.1" }],
     });
-    // DOCKER-020 warns on any published datastore port, loopback included; seed 002 wants this one.
-    this.db.suppress("DOCKER-020", "seed 002: PostgreSQL published on loopback only, for operators over an SSH tunnel");
+    // DOCKER-020 warns on any published datastore port, loopback included; [roadmap single-server.critical.3] wants this one.
+    this.db.suppress("DOCKER-020", "[roadmap single-server.critical.3]: PostgreSQL published on loopback only, for operators over an SSH tunnel");
 
     // Prometheus presents to each app the token that app checks on /metrics (credentials_file).
     const scraped = (spec: ServiceSpec, port: number, token: SecretRef, healthPath: string): ServiceSpec =>
@@ -131,6 +131,16 @@ export class SingleServerStack extends TerraformStack {
     });
 
     refuseUnpinnable(id, config, ["db-exporter"], ["db-backup"]);
+    const backup = config.singleServer.backup;
+    if (backup) {
+      const plan = new BackupPlan(this, "backup", backupPlanProps(backup, { network: this.topology.back, owner: config.owner, what: "PostgreSQL of the single server" }));
+      plan.addDatastore(this.db, {
+        user: "bulwark_backup",
+        password: Secret.named("postgres_backup_password", "PostgreSQL replication role bulwark_backup (base backups and WAL)"),
+      });
+      this.backup = plan;
+    }
+
     if (monitoring) {
       this.monitoring = new Monitoring(this, "monitoring", {
         topology: this.topology,
@@ -143,18 +153,10 @@ export class SingleServerStack extends TerraformStack {
         runbookBaseUrl: monitoring.runbookBaseUrl,
         // Alerts on backup metrics only when this stack has a backup plan.
         backups: config.singleServer.backup !== undefined,
+        // node_exporter reads the backup metrics from the plan's own volume (the plan comes first).
+        ...(this.backup?.metricsVolume ? { nodeExporter: { textfileVolume: this.backup.metricsVolume } } : {}),
         images: monitoringImages(config),
       });
-    }
-
-    const backup = config.singleServer.backup;
-    if (backup) {
-      const plan = new BackupPlan(this, "backup", backupPlanProps(backup, { network: this.topology.back, owner: config.owner, what: "PostgreSQL of the single server" }));
-      plan.addDatastore(this.db, {
-        user: "bulwark_backup",
-        password: Secret.named("postgres_backup_password", "PostgreSQL replication role bulwark_backup (base backups and WAL)"),
-      });
-      this.backup = plan;
     }
   }
 }

@@ -1,10 +1,12 @@
-import { BackupPlan, BACKUP_REPOSITORY_PATH } from "../../constructs/backup/backup-plan";
+import { BackupPlan, BACKUP_METRICS_PATH, BACKUP_REPOSITORY_PATH } from "../../constructs/backup/backup-plan";
 import { Secret } from "../../constructs/core/secret";
 import { HardenedContainer } from "../../constructs/docker/hardened-container";
 import { mariadbProfile } from "../../constructs/profiles/mariadb";
 import { postgresProfile } from "../../constructs/profiles/postgres";
 import { Duration } from "../../constructs/service/units";
 import { synthStackJson } from "../../policy/testing";
+import { readFileSync } from "fs";
+import { join } from "path";
 import { dockerTestStack } from "../helpers/stack";
 
 type Json = Record<string, any>;
@@ -110,5 +112,35 @@ describe("BackupPlan", () => {
     const json: Json = synthStackJson(s.stack);
     const c = json.resource.docker_container.mariadb_backup;
     expect(c.volumes).toContainEqual({ volume_name: "${docker_volume.mariadb_data.name}", container_path: "/mnt/data/data", read_only: true });
+  });
+
+  test("metrics: one volume per plan, owned by the first backup container, written by every one, created before the others mount it", () => {
+    const s = dockerTestStack();
+    const db = mariadb(s);
+    const p = plan(s);
+    expect(p.metricsVolume).toBeUndefined();
+    p.addDatastore(db, { user: "bulwark_backup", password: Secret.named("db_backup_password", "backup user") });
+    const pg = new HardenedContainer(s.stack, "postgres", { service: postgresProfile({ password: Secret.named("pg_password", "superuser") }), networks: [s.topology.back], owner: "ops" });
+    p.addDatastore(pg, { user: "bulwark_backup", password: Secret.named("pg_backup_password", "replication role") });
+    expect(p.metricsVolume?.ownerService).toBe("mariadb-backup");
+    const json: Json = synthStackJson(s.stack);
+    const first = json.resource.docker_container.mariadb_backup;
+    const second = json.resource.docker_container.postgres_backup;
+    expect(first.depends_on).toBeUndefined();
+    expect(json.resource.docker_volume.postgres_backup_metrics).toBeUndefined();
+    expect(json.resource.docker_volume.mariadb_backup_metrics.name).toBe("mariadb-backup-metrics");
+    expect(first.volumes).toContainEqual({ volume_name: "${docker_volume.mariadb_backup_metrics.name}", container_path: BACKUP_METRICS_PATH });
+    expect(second.volumes).toContainEqual({ volume_name: "${docker_volume.mariadb_backup_metrics.name}", container_path: BACKUP_METRICS_PATH, read_only: false });
+    expect(second.depends_on).toContain("docker_container.mariadb_backup");
+    for (const c of [first, second]) expect(env(c).BULWARK_METRICS_DIR).toBe(BACKUP_METRICS_PATH);
+    expect(s.stack).toPassPolicy();
+  });
+
+  test("the image has every volume mount point, owned by the backup user (an empty named volume takes the owner of the image directory)", () => {
+    const dockerfile = readFileSync(join(__dirname, "../../backup/image/Dockerfile"), "utf8");
+    for (const dir of ["/var/lib/bulwark-backup", BACKUP_REPOSITORY_PATH, BACKUP_METRICS_PATH]) {
+      expect([dir, new RegExp(`mkdir -p [^\n]*${dir}( |$)`, "m").test(dockerfile)]).toEqual([dir, true]);
+      expect([dir, new RegExp(`chown 10001:10001 [^\n]*${dir}( |$)`, "m").test(dockerfile)]).toEqual([dir, true]);
+    }
   });
 });

@@ -125,7 +125,7 @@ describe("deployment configuration", () => {
     ["absolute local state directory", { backend: { type: "local", directory: "/var/state" } }, /backend\.directory: must be a relative path/],
     ["unknown backend", { backend: { type: "gcs" } }, /backend\.type/],
     ["server id 0", { koha: { ...example.koha, mariadb: { serverId: 0 } } }, /koha\.mariadb\.serverId/],
-    ["unknown key", { extra: 1 }, /  - extra: unknown key; valid keys here: owner, docker, backend, images, cloudflare, kubernetes, koha, singleServer, github/],
+    ["unknown key", { extra: 1 }, /  - extra: unknown key; valid keys here: owner, environment, docker, backend, images, cloudflare, kubernetes, readiness, koha, singleServer, github/],
     ["no repositories", { github: { owner: "o", repositories: [] } }, /github\.repositories/],
     ["api port below 1024", { singleServer: { ...example.singleServer, api: { ...example.singleServer.api, port: 80 } } }, /singleServer\.api\.port/],
     ["invalid service name under images", { images: { MariaDB: { tag: "11.8.9" } } }, /images\.MariaDB: Invalid key in record/],
@@ -198,7 +198,7 @@ describe("configure only what you run", () => {
 
 describe("unknown keys anywhere are errors with their path", () => {
   test.each([
-    ["top level", { ...example, kohaa: {} }, "kohaa: unknown key; valid keys here: owner, docker, backend, images, cloudflare, kubernetes, koha, singleServer, github"],
+    ["top level", { ...example, kohaa: {} }, "kohaa: unknown key; valid keys here: owner, environment, docker, backend, images, cloudflare, kubernetes, readiness, koha, singleServer, github"],
     ["a stack section", { ...example, koha: { ...koha, opacHost: "x" } }, "koha.opacHost: unknown key; valid keys here: runtime, instance, mariadb, opacHostname, staffHostname, image, monitoring, backup"],
     ["a nested object", { ...example, koha: { ...koha, mariadb: { ...koha.mariadb, serverID: 2 } } }, "koha.mariadb.serverID: unknown key; valid keys here: serverId, binlogExpireSeconds"],
     ["a list entry", { ...example, github: { ...github, repositories: [{ ...github.repositories[0], private: true }] } }, "github.repositories.0.private: unknown key; valid keys here: name, description"],

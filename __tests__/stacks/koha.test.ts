@@ -4,7 +4,7 @@ import { exampleConfig, kohaStack, normalizedJson, serviceLabels } from "../help
 
 type Json = Record<string, any>;
 
-describe("koha stack (seed 000 §3)", () => {
+describe("koha stack (docs/roadmaps/koha.md)", () => {
   const stack = kohaStack();
   const json: Json = synthStackJson(stack);
   const containers: Record<string, Json> = json.resource.docker_container;
@@ -14,7 +14,7 @@ describe("koha stack (seed 000 §3)", () => {
     expect(stack).toPassPolicy();
   });
 
-  test("every service of seed 000 is there", () => {
+  test("every service of the Koha roadmap is there [roadmap koha.3.5]", () => {
     for (const s of ["koha", "mariadb", "rabbitmq", "elasticsearch", "memcached"]) expect(containers[s]).toBeDefined();
   });
 
@@ -111,6 +111,20 @@ describe("koha stack: monitoring and backups (koha.monitoring, koha.backup)", ()
     }
     // Backup jobs read the data they back up read-only.
     expect(containers.koha_backup.volumes).toEqual(expect.arrayContaining([{ volume_name: "${docker_volume.koha_data.name}", container_path: "/mnt/data/data", read_only: true }]));
+  });
+
+  test("node_exporter reads the backup metrics where the backup jobs write them (one volume; no host directory)", () => {
+    const metrics = "${docker_volume.mariadb_backup_metrics.name}";
+    expect(containers.node_exporter.volumes).toContainEqual({ volume_name: metrics, container_path: "/host/textfile", read_only: true });
+    expect(containers.node_exporter.command).toContain("--collector.textfile.directory=/host/textfile");
+    expect(containers.node_exporter.volumes.some((v: Json) => v.container_path === "/host/textfile" && v.host_path)).toBe(false);
+    // Created after the volume's owner, so the backup image sets its ownership first.
+    expect(containers.node_exporter.depends_on).toContain("docker_container.mariadb_backup");
+    for (const id of backups) {
+      const mount = (containers[id].volumes as Json[]).find((v) => v.container_path === "/var/lib/bulwark-metrics");
+      expect({ id, volume: mount?.volume_name, writable: mount?.read_only !== true }).toEqual({ id, volume: metrics, writable: true });
+      expect(containers[id].env).toContain("BULWARK_METRICS_DIR=/var/lib/bulwark-metrics");
+    }
   });
 
   test("secrets only as sensitive variables: env values and uploaded credential files", () => {

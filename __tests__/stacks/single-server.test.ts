@@ -4,7 +4,7 @@ import { exampleConfig, normalizedJson, serviceLabels, singleServerStack } from 
 
 type Json = Record<string, any>;
 
-describe("single-server stack (seed 002)", () => {
+describe("single-server stack (docs/roadmaps/single-server.md)", () => {
   const stack = singleServerStack();
   const json: Json = synthStackJson(stack);
   const containers: Record<string, Json> = json.resource.docker_container;

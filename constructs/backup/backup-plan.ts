@@ -20,7 +20,7 @@ import { createHash } from "crypto";
 import { readdirSync, readFileSync, statSync } from "fs";
 import { join, relative } from "path";
 import { Construct } from "constructs";
-import { HardenedContainer } from "../docker/hardened-container";
+import { HardenedContainer, type MountableVolume } from "../docker/hardened-container";
 import type { HardenedNetwork } from "../docker/network-topology";
 import { HealthProbe } from "../service/health";
 import { pointInTimeProblem, supportsPointInTime, validateBackupSpec, type BackupSpec } from "../service/backup";
@@ -114,6 +114,13 @@ export const DEFAULT_DRILL_EVERY = Duration.hours(720);
 export const BACKUP_USER = "10001:10001";
 export const BACKUP_STATE_PATH = "/var/lib/bulwark-backup";
 export const BACKUP_REPOSITORY_PATH = "/var/lib/bulwark-backup-repo";
+/**
+ * Where every backup container writes its Prometheus textfile metrics: one volume per plan, owned
+ * by the plan's first backup container and mounted read-write by the others, which node_exporter
+ * mounts read-only (`Monitoring` prop `nodeExporter.textfileVolume`: `plan.metricsVolume`). Each
+ * job writes its own files (`bulwark_<what>_<service>.prom`), so the writers never collide.
+ */
+export const BACKUP_METRICS_PATH = "/var/lib/bulwark-metrics";
 const DEFAULT_CONTEXT = "${path.module}/../../../backup";
 const BACKUP_DIR = join(__dirname, "..", "..", "backup");
 
@@ -251,6 +258,7 @@ export class BackupPlan extends Construct {
       BULWARK_SERVICE: svc,
       BULWARK_BACKUP_PLAN: this.node.id,
       BULWARK_STATE_DIR: BACKUP_STATE_PATH,
+      BULWARK_METRICS_DIR: BACKUP_METRICS_PATH,
       RESTIC_REPOSITORY: BACKUP_REPOSITORY_PATH,
       BULWARK_FULL_INTERVAL_SECONDS: String(fullEvery),
       BULWARK_SHIP_INTERVAL_SECONDS: String(shipEvery),
@@ -267,6 +275,7 @@ export class BackupPlan extends Construct {
       Object.assign(secretEnv, p.offsite.credentials ?? {});
     }
     const repository = p.image?.repository ?? "bulwark/backup";
+    const first = this.containers.size === 0;
     const spec: ServiceSpec = {
       name,
       image: { repository, tag: this.contextHash.slice(0, 12) },
@@ -292,6 +301,8 @@ export class BackupPlan extends Construct {
         { name: "state", path: BACKUP_STATE_PATH },
         // The local copy on a volume of its own (3-2-1: two media on this host, one off-site).
         { name: "repo", path: BACKUP_REPOSITORY_PATH },
+        // The plan's metrics volume belongs to its first backup container (see BACKUP_METRICS_PATH).
+        ...(first ? [{ name: "metrics", path: BACKUP_METRICS_PATH }] : []),
       ],
       capabilities: [],
       stopGracePeriod: Duration.seconds(120),
@@ -308,8 +319,18 @@ export class BackupPlan extends Construct {
     });
     c.image.triggers = { context_sha256: this.contextHash };
     if (mount) c.addVolumeMount(target.dataVolume(facts.volume), { containerPath: `/mnt/data/${facts.volume}`, readOnly: true });
+    if (!first) c.addVolumeMount(this.metricsVolume as MountableVolume, { containerPath: BACKUP_METRICS_PATH, readOnly: false });
     this.containers.set(svc, c);
     return c;
+  }
+
+  /**
+   * The volume the plan's backup and restore-test metrics are written to (BACKUP_METRICS_PATH), for
+   * node_exporter's textfile collector; undefined until a datastore or files volume is added.
+   */
+  get metricsVolume(): MountableVolume | undefined {
+    const first = this.containers.values().next().value as HardenedContainer | undefined;
+    return first?.dataVolume("metrics");
   }
 
   private facts(c: HardenedContainer, prop: string): BackupSpec {

@@ -6,12 +6,70 @@
  * - `Secret.fromVariable(scope, name, description)`: declare the sensitive variable now.
  * - `Secret.fromSensitiveValue(value, source)`: a sensitive value Terraform computes (a data source
  *   attribute such as a tunnel token).
+ *
+ * `named` and `fromVariable` take optional `{ owner, rotationDays, blastRadius }` for the secrets
+ * inventory (`bulwark secrets`, docs/security/SECRETS_INVENTORY.md). They are recorded in the
+ * variable's description as a suffix the inventory parses (policy/secrets/metadata.ts), so
+ * Terraform and HCL users declare them the same way:
+ *
+ *   description = "MariaDB root password [bulwark: owner=dba-team; rotation=30d; blast-radius=all library data]"
  */
 import { TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import type { SecretRef } from "../service/spec";
 
 const VARIABLE_NAME = /^[a-z][a-z0-9_]*$/;
+
+/** What the secrets inventory records about a secret besides its description. */
+export interface SecretOptions {
+  /**
+   * Who rotates the secret and answers for it (a team, `@org/team` or an e-mail).
+   * @default the `bulwark.owner` label of the containers using it (the configuration's `owner`), else "unassigned"
+   */
+  readonly owner?: string;
+  /**
+   * Days between rotations (1 to 3650).
+   * @default 90 (DEFAULT_ROTATION_DAYS of policy/secrets/metadata.ts, applied by the inventory)
+   */
+  readonly rotationDays?: number;
+  /**
+   * What an attacker holding the secret reaches, in one sentence; it is shown before what the
+   * inventory derives from where the secret is used.
+   * @default only the derived blast radius
+   */
+  readonly blastRadius?: string;
+}
+
+/** Characters the description suffix uses as delimiters. */
+const METADATA_DELIMITERS = /[;\]\[\n\r]/;
+
+function checkOptions(where: string, name: string, options: SecretOptions | undefined): void {
+  if (options === undefined) return;
+  const at = `${where}(${name})`;
+  if (typeof options !== "object" || options === null) throw new Error(`${at}: options must be an object { owner?, rotationDays?, blastRadius? }`);
+  for (const key of ["owner", "blastRadius"] as const) {
+    const v = options[key];
+    if (v === undefined) continue;
+    if (typeof v !== "string" || v.trim() === "") throw new Error(`${at}: ${key} must be a non-empty string`);
+    if (METADATA_DELIMITERS.test(v)) throw new Error(`${at}: ${key} ${JSON.stringify(v)} must not contain ";", "[", "]" or a line break (they delimit the inventory metadata in the description). Fix: reword it`);
+  }
+  const days = options.rotationDays;
+  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650)) {
+    throw new Error(`${at}: rotationDays ${JSON.stringify(days)} must be a whole number of days from 1 to 3650, e.g. 90`);
+  }
+}
+
+/**
+ * The description with the inventory metadata suffix (`… [bulwark: owner=…; rotation=30d;
+ * blast-radius=…]`), or the description unchanged when no option is given.
+ */
+export function describeSecret(description: string, options: SecretOptions = {}): string {
+  const parts: string[] = [];
+  if (options.owner !== undefined) parts.push(`owner=${options.owner.trim()}`);
+  if (options.rotationDays !== undefined) parts.push(`rotation=${options.rotationDays}d`);
+  if (options.blastRadius !== undefined) parts.push(`blast-radius=${options.blastRadius.trim()}`);
+  return parts.length === 0 ? description : `${description} [bulwark: ${parts.join("; ")}]`;
+}
 
 function checkName(where: string, name: string, description: string): void {
   if (typeof name !== "string" || !VARIABLE_NAME.test(name)) {
@@ -28,19 +86,22 @@ function declareVariable(scope: Construct, name: string, description: string): T
 
 export const Secret = {
   /** A neutral reference to the secret `name`, bound by the renderer that uses it. */
-  named(name: string, description: string): SecretRef {
+  named(name: string, description: string, options?: SecretOptions): SecretRef {
     checkName("Secret.named", name, description);
-    return { kind: "secret", name, description, source: `secret ${name}` };
+    checkOptions("Secret.named", name, options);
+    return { kind: "secret", name, description: describeSecret(description, options), source: `secret ${name}` };
   },
 
   /**
    * Declare a sensitive string variable without default (SECRET-002) and return a reference to it.
    * Supply the value with `TF_VAR_<name>` or a `*.tfvars` file kept out of git.
    */
-  fromVariable(scope: Construct, name: string, description: string): SecretRef {
+  fromVariable(scope: Construct, name: string, description: string, options?: SecretOptions): SecretRef {
     checkName("Secret.fromVariable", name, description);
-    const v = declareVariable(scope, name, description);
-    return { kind: "secret", name, description, expression: v.stringValue, source: `var.${name}` };
+    checkOptions("Secret.fromVariable", name, options);
+    const described = describeSecret(description, options);
+    const v = declareVariable(scope, name, described);
+    return { kind: "secret", name, description: described, expression: v.stringValue, source: `var.${name}` };
   },
 
   /**

@@ -18,7 +18,7 @@
  */
 import { createHash } from "crypto";
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
+import { TerraformStack, dependable } from "cdktf";
 import { Container, type ContainerConfig, type ContainerLabels, type ContainerVolumes } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
@@ -92,6 +92,12 @@ export interface MountableVolume {
   readonly ownerService: string;
   /** Where the owner mounts it. */
   readonly ownerPath: string;
+  /**
+   * The owner's container. Containers that mount the volume are created after it, so the owner's
+   * image initializes the new volume first (Docker gives an empty named volume the owner and content
+   * of the image directory it is first mounted on). @default none (a volume nobody owns)
+   */
+  readonly ownerContainer?: Container;
 }
 
 export interface VolumeMountOptions {
@@ -406,6 +412,9 @@ export class HardenedContainer extends Construct implements PublishableService {
     return this;
   }
 
+  /** Containers whose volumes this one mounts (created first: `MountableVolume.ownerContainer`). */
+  private readonly volumeOwners = new Set<Container>();
+
   /** The named volume behind one of this service's data volumes, for another container to mount. */
   dataVolume(name: string): MountableVolume {
     const v = this.dataVolumesByName.get(name);
@@ -413,7 +422,7 @@ export class HardenedContainer extends Construct implements PublishableService {
       const known = [...this.dataVolumesByName.keys()].join(", ") || "none";
       this.fail(`dataVolume(${JSON.stringify(name)})`, `is not a data volume of service "${this.service.name}" (it has: ${known})`, "use the name the service's profile declares in dataVolumes");
     }
-    return v as MountableVolume;
+    return { ...(v as MountableVolume), ownerContainer: this.container };
   }
 
   /**
@@ -429,6 +438,11 @@ export class HardenedContainer extends Construct implements PublishableService {
     this.claimMountPath(`${where}.containerPath`, opts?.containerPath);
     this.mounts.push({ volumeName: volume.name, containerPath: opts.containerPath, readOnly: opts.readOnly ?? true });
     this.container.putVolumes([...this.mounts]);
+    const owner = volume.ownerContainer;
+    if (owner && owner !== this.container && !this.volumeOwners.has(owner)) {
+      this.volumeOwners.add(owner);
+      this.container.dependsOn = [...(this.container.dependsOn ?? []), dependable(owner)];
+    }
     return this;
   }
 

@@ -23,7 +23,7 @@ import { TerraformStack } from "cdktf";
 import type { ContainerUpload } from "@cdktf/provider-docker/lib/container";
 import { BACKEND_ROLES } from "../../knowledge";
 import { bindSecretToTerraform } from "../core/secret";
-import { HardenedContainer } from "../docker/hardened-container";
+import { HardenedContainer, type MountableVolume } from "../docker/hardened-container";
 import type { HardenedNetwork, NetworkTopology } from "../docker/network-topology";
 import { HealthProbe } from "../service/health";
 import type { ImageSpec, ServiceSpec } from "../service/spec";
@@ -69,11 +69,13 @@ export interface MonitoringProps {
   /** Prometheus TSDB retention. @default 15 days */
   readonly retention?: Duration;
   /**
-   * node_exporter; `textfileDirectory` is the host directory backup jobs write their `.prom`
-   * metrics to (mounted read-only). `false` turns node_exporter off.
+   * node_exporter. Its textfile collector reads the `.prom` metrics backup jobs write, mounted
+   * read-only from `textfileVolume` (a BackupPlan's `metricsVolume`: the plan and the exporter then
+   * agree by construction) or else from the host directory `textfileDirectory`. `false` turns
+   * node_exporter off.
    * @default { textfileDirectory: DEFAULT_TEXTFILE_DIRECTORY }
    */
-  readonly nodeExporter?: { readonly textfileDirectory?: string } | false;
+  readonly nodeExporter?: { readonly textfileDirectory?: string; readonly textfileVolume?: MountableVolume } | false;
   /**
    * cAdvisor. Without `dockerSocketGroupId` it reads cgroups only (container metrics labelled by
    * cgroup id, no names); with it, it also mounts the Docker socket read-only and runs with that
@@ -209,6 +211,9 @@ export class Monitoring extends Construct {
 
     // --- node_exporter -----------------------------------------------------------------------
     if (nodeOpts) {
+      if (nodeOpts.textfileVolume !== undefined && nodeOpts.textfileDirectory !== undefined) {
+        fail("nodeExporter", "sets both textfileVolume and textfileDirectory", "give one: the BackupPlan's metricsVolume, or a host directory");
+      }
       const textfile = nodeOpts.textfileDirectory ?? DEFAULT_TEXTFILE_DIRECTORY;
       this.nodeExporter = this.component("node-exporter", {
         facts: { ...NODE_EXPORTER, image: image("node-exporter", NODE_EXPORTER) },
@@ -227,8 +232,12 @@ export class Monitoring extends Construct {
       this.nodeExporter
         .allowHostPath("/proc", { containerPath: "/host/proc", reason: "node_exporter reads host CPU, memory, load and network counters from /proc (read-only)" })
         .allowHostPath("/sys", { containerPath: "/host/sys", reason: "node_exporter reads host hardware, thermal and filesystem facts from /sys (read-only)" })
-        .allowHostPath("/", { containerPath: "/host/root", reason: "node_exporter measures free space of the host filesystems (disk-full alerts); read-only" })
-        .allowHostPath(textfile, { containerPath: "/host/textfile", reason: "node_exporter exports the backup and restore-test metrics backup jobs write here (read-only)" });
+        .allowHostPath("/", { containerPath: "/host/root", reason: "node_exporter measures free space of the host filesystems (disk-full alerts); read-only" });
+      if (nodeOpts.textfileVolume !== undefined) {
+        this.nodeExporter.addVolumeMount(nodeOpts.textfileVolume, { containerPath: "/host/textfile", readOnly: true });
+      } else {
+        this.nodeExporter.allowHostPath(textfile, { containerPath: "/host/textfile", reason: "node_exporter exports the backup and restore-test metrics backup jobs write here (read-only)" });
+      }
     }
 
     // --- cAdvisor ----------------------------------------------------------------------------

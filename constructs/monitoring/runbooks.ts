@@ -190,8 +190,8 @@ export const RUNBOOKS: Readonly<Record<string, Runbook>> = {
   BackupMetricsMissing: {
     title: "No backup metrics",
     severity: "warning",
-    meaning: "The stack expects backups but no `bulwark_backup_*` metric is exported. The backup job writes them into node_exporter's textfile directory (/var/lib/bulwark/metrics on the host).",
-    checks: ["`ls -l /var/lib/bulwark/metrics` on the host; the backup job's timer/log."],
+    meaning: "The stack expects backups but no `bulwark_backup_*` metric is exported. The backup jobs write them as `.prom` files into the backup plan's metrics volume (`/var/lib/bulwark-metrics` in the backup containers), which node_exporter reads read-only as its textfile directory (`/host/textfile`); a stack without a BackupPlan volume uses the host directory /var/lib/bulwark/metrics.",
+    checks: ["`docker exec <service>-backup ls -l /var/lib/bulwark-metrics` and `docker exec node-exporter ls -l /host/textfile`: the same files?", "`docker logs <service>-backup`: did a backup run, and could it write its metrics (permission denied means the volume was created before the backup container)?"],
     fix: ["Install or repair the backup job; make it write `<job>.prom` atomically (write then rename)."],
   },
   BackupStale: {

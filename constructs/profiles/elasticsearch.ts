@@ -1,5 +1,5 @@
 /**
- * Elasticsearch profile (Koha's search engine, seed 000), single node.
+ * Elasticsearch profile (Koha's search engine, [roadmap koha.3.5]), single node.
  *
  * Image: docker.io/library/elasticsearch:8.19.21 (Ubuntu 24.04 base; the 8.x line, which Koha
  * supports; 9.x images are UBI-based and were not checked for curl).

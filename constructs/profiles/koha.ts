@@ -1,5 +1,5 @@
 /**
- * Koha profile (the ILS of seed 000): Apache + Plack serving the OPAC and the staff interface.
+ * Koha profile (the ILS of docs/roadmaps/koha.md): Apache + Plack serving the OPAC and the staff interface.
  *
  * There is no official Koha image. What was checked:
  * - teogramm/koha (teogramm/koha-docker: Dockerfile, README, s6-overlay scripts 02-setup-koha.sh,
@@ -7,7 +7,7 @@
  *   "Listen 8081 / Listen 8080"), EXPOSE 2100 6001 8080 8081, CMD /init (s6-overlay). No USER: it
  *   runs as root, runs `koha-create`/`a2enmod`/`koha-translate` at every start (writes /etc,
  *   creates the instance user) and lets starman drop to `<instance>-koha` itself.
- * - pinokew/koha-docker-build (seed 000's own build repo, derived from teogramm/koha-docker):
+ * - pinokew/koha-docker-build (the build repository of [roadmap koha.2.1], derived from teogramm/koha-docker):
  *   debian:bookworm, KOHA_VERSION 25.05, s6-overlay 3.2, Apache with mpm_itk disabled, Plack,
  *   `wget` installed; runtime steps create `<instance>-koha` with UID/GID 1000:1000 and also
  *   run a2enmod/koha-create as root (scripts/koha-setup/steps/01-create-user.sh, 09-start-services.sh,

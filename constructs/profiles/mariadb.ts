@@ -1,5 +1,5 @@
 /**
- * MariaDB profile (seed 000: Koha's database, with binlogs for point-in-time recovery).
+ * MariaDB profile ([roadmap koha.5.3]: Koha's database, with binlogs for point-in-time recovery).
  *
  * Image: docker.io/library/mariadb:11.8.9 (11.8 is the current long-term-support series; Ubuntu
  * 24.04 "noble" base).

@@ -1,5 +1,5 @@
 /**
- * Memcached profile (Koha's session/cache store, seed 000).
+ * Memcached profile (Koha's session/cache store, [roadmap koha.3.5]).
  *
  * Image: docker.io/library/memcached:1.6.44-trixie (Debian 13 base).
  *

@@ -1,5 +1,5 @@
 /**
- * PostgreSQL profile (seed 002: the bot/API database).
+ * PostgreSQL profile ([roadmap single-server.critical.3]: the bot/API database).
  *
  * Image: docker.io/library/postgres:18.4-trixie (Debian 13 base).
  *

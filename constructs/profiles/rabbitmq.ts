@@ -1,5 +1,5 @@
 /**
- * RabbitMQ profile (Koha's message broker, seed 000; Koha talks STOMP on 61613).
+ * RabbitMQ profile (Koha's message broker, [roadmap koha.3.5]; Koha talks STOMP on 61613).
  *
  * Image: docker.io/library/rabbitmq:4.2.5 (Ubuntu 24.04 base, Erlang/OTP 27 built into /opt/erlang).
  *

@@ -1,5 +1,5 @@
 /**
- * Redis profile (cache/queue for the single-server bot/API of seed 002).
+ * Redis profile (cache/queue for the single-server bot/API of docs/roadmaps/single-server.md).
  *
  * Image: docker.io/library/redis:8.10.1-trixie (Debian 13 base).
  *

@@ -1,5 +1,5 @@
 /**
- * Generic web application profile (seed 002's bot/API, or any HTTP service behind the tunnel).
+ * Generic web application profile (the bot/API of [roadmap single-server.medium.5], or any HTTP service behind the tunnel).
  *
  * No image facts can be verified for an arbitrary image, so every fact a profile would know is an
  * option: the image (required, pinned tag), its non-root UID:GID (required), the port, the health

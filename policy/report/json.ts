@@ -18,6 +18,8 @@ function findingJson(f: Finding) {
     message: f.message,
     suppressed: f.suppressed,
     suppressionReason: f.suppressionReason,
+    // Only where the reader knows the declaring file and line (HCL input): `{ file, line }`.
+    ...(f.location ? { location: { file: f.location.file, line: f.location.line ?? null } } : {}),
   };
 }
 

@@ -28,7 +28,8 @@ function code(s: string): string {
 }
 
 function resourceCell(f: Finding): string {
-  return code(f.address) + (f.constructPath ? `<br><sub>${cell(f.constructPath)}</sub>` : "");
+  const at = f.location ? `<br><sub>${cell(`${f.location.file}${f.location.line !== undefined ? `:${f.location.line}` : ""}`)}</sub>` : "";
+  return code(f.address) + (f.constructPath ? `<br><sub>${cell(f.constructPath)}</sub>` : "") + at;
 }
 
 /** The message, then the catalog's fix when the message does not give one. */

@@ -5,7 +5,8 @@
  * - `level`: error → error, warning → warning, info → note (per finding, which may be below the
  *   rule's headline severity).
  * - Location: the file (relative, forward slashes) with the line of the resource when the caller
- *   can tell (`locate`), else line 1; the Terraform address as a logical location.
+ *   can tell (the finding's `location` for HCL input, else `locate`), else line 1; the Terraform
+ *   address as a logical location.
  * - `partialFingerprints`: a hash of rule id, stack and address, so an alert survives unrelated
  *   edits and line moves.
  * - Suppressed findings stay in the log with an `inSource` suppression and its justification;
@@ -119,7 +120,9 @@ export function formatSarif(report: Report, options: SarifOptions = {}): string 
     return uri;
   };
   const results = report.findings.map((f) => {
-    const line = options.locate?.(f.file, f.address);
+    // HCL input: the finding's own .tf file and line; JSON input: the stack file and `locate`.
+    const file = f.location?.file ?? f.file;
+    const line = f.location?.line ?? options.locate?.(f.file, f.address);
     return {
       ruleId: f.ruleId,
       ruleIndex: ruleIndex.get(f.ruleId)!,
@@ -128,7 +131,7 @@ export function formatSarif(report: Report, options: SarifOptions = {}): string 
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: uriOf(f.file) },
+            artifactLocation: { uri: uriOf(file) },
             region: { startLine: line !== undefined && line >= 1 ? line : 1 },
           },
           logicalLocations: [{ name: f.address, fullyQualifiedName: `${f.stack}/${f.address}`, kind: "resource" }],

@@ -42,12 +42,14 @@ export interface StackGroup {
 export interface ResourceGroup {
   readonly address: string;
   readonly constructPath: string | null;
+  /** `main.tf:12`, when the reader knows where the resource is declared (HCL input). */
+  readonly location: string | null;
   readonly findings: readonly Finding[];
 }
 
 /** Findings by stack (and file), then by address, keeping the engine's order. */
 export function groupFindings(findings: readonly Finding[]): StackGroup[] {
-  interface MutableResource { address: string; constructPath: string | null; findings: Finding[] }
+  interface MutableResource { address: string; constructPath: string | null; location: string | null; findings: Finding[] }
   interface MutableStack { stack: string; file: string; resources: MutableResource[]; byAddress: Map<string, MutableResource> }
   const stacks: MutableStack[] = [];
   const byStack = new Map<string, MutableStack>();
@@ -61,7 +63,7 @@ export function groupFindings(findings: readonly Finding[]): StackGroup[] {
     }
     let r = s.byAddress.get(f.address);
     if (!r) {
-      r = { address: f.address, constructPath: f.constructPath, findings: [] };
+      r = { address: f.address, constructPath: f.constructPath, location: f.location ? `${f.location.file}${f.location.line !== undefined ? `:${f.location.line}` : ""}` : null, findings: [] };
       s.byAddress.set(f.address, r);
       s.resources.push(r);
     }
@@ -111,7 +113,8 @@ export function formatText(report: Report, options: TextOptions = {}): string {
   for (const group of groupFindings(report.findings)) {
     lines.push(`${paint("bold", printable(group.stack))}  ${paint("dim", printable(group.file))}`);
     for (const res of group.resources) {
-      lines.push(`  ${paint("bold", printable(res.address))}${res.constructPath ? `  ${paint("dim", `(${printable(res.constructPath)})`)}` : ""}`);
+      const at = res.location ? `  ${paint("dim", printable(res.location))}` : "";
+      lines.push(`  ${paint("bold", printable(res.address))}${res.constructPath ? `  ${paint("dim", `(${printable(res.constructPath)})`)}` : ""}${at}`);
       for (const f of res.findings) {
         const label = f.suppressed ? "suppressed" : f.severity;
         const style: Style = f.suppressed ? "dim" : SEVERITY_STYLE[f.severity];

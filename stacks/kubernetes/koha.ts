@@ -1,5 +1,5 @@
 /**
- * The Koha platform of seed 000 on a Kubernetes cluster, from the same profiles as stacks/koha.ts:
+ * The Koha platform (docs/roadmaps/koha.md) on a Kubernetes cluster, from the same profiles as stacks/koha.ts:
  * Koha + MariaDB + RabbitMQ + Elasticsearch + Memcached in one namespace with default deny.
  * - Only Koha reaches the backends, each on its declared port (MariaDB 3306, RabbitMQ STOMP,
  *   Memcached 11211, Elasticsearch 9200); the backends reach nothing but DNS.

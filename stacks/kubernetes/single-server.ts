@@ -1,5 +1,5 @@
 /**
- * The services of seed 002 (a bot, an API, PostgreSQL) on a Kubernetes cluster, from the same
+ * The services of docs/roadmaps/single-server.md (a bot, an API, PostgreSQL) on a Kubernetes cluster, from the same
  * profiles as stacks/single-server.ts, in one namespace:
  * - default deny; the API reaches PostgreSQL on 5432, the bot reaches the API on its port, the
  *   bot reaches the internet on 443 (messenger and OpenAI APIs); nothing else;
@@ -81,7 +81,7 @@ export class KubernetesSingleServerStack extends TerraformStack {
     this.namespace = new KubernetesNamespace(this, "namespace", { name: props.namespace ?? "single-server", owner });
     const ns = this.namespace;
 
-    const dbPassword = Secret.named("postgres_password", "PostgreSQL password of the app user (seed 002: rotated; owner platform-team)");
+    const dbPassword = Secret.named("postgres_password", "PostgreSQL password of the app user ([roadmap single-server.high.1]: rotated; owner platform-team)");
     this.db = new KubernetesWorkload(this, "db", {
       service: postgresProfile({ name: "db", image: props.postgres?.image, password: dbPassword, user: "app", database: "app" }),
       namespace: ns,

@@ -8,7 +8,7 @@ import {
 } from "../../../knowledge/backup";
 import { blocks } from "../../stack-index";
 import type { IndexedResource, StackIndex } from "../../types";
-import { allWords, envOf, hostNames, hostTokens, imageName, label, namesHost, perResource, uploadTexts } from "../monitoring/containers";
+import { envOf, hostNames, imageName, label, mentionedTokens, perResource } from "../monitoring/containers";
 
 /** A backup container: a backup image, the bulwark plan's environment or image label, or `bulwark.backup = true`. */
 export const isBackupContainer = perResource(isBackupContainerOf);
@@ -104,14 +104,10 @@ export function mountCovers(backup: Mount, data: Mount): boolean {
   return backup.hostPath !== null && data.hostPath !== null && (backup.hostPath === "/" || data.hostPath.startsWith(`${backup.hostPath}/`));
 }
 
-/** Everything a backup container is told about its target: command line, environment values, uploaded files. */
-export function targetText(c: IndexedResource): string {
-  return [...allWords(c), ...envOf(c).values(), ...uploadTexts(c)].join("\n");
-}
-
 /** True when the backup container reaches the datastore over the network (names its host) or mounts one of its volumes. */
 export function backsUp(backup: IndexedResource, datastore: IndexedResource, index: StackIndex): boolean {
-  if (namesHost(targetText(backup), hostNames(datastore, index))) return true;
+  const told = mentionedTokens(backup);
+  for (const h of hostNames(datastore, index)) if (told.has(h)) return true;
   const theirs = mountsOf(backup, index);
   return mountsOf(datastore, index).some((d) => theirs.some((b) => mountCovers(b, d)));
 }
@@ -140,7 +136,7 @@ function coverage(index: StackIndex): Coverage {
     else if (list[list.length - 1] !== b) list.push(b);
   };
   for (const b of backupContainers(index)) {
-    for (const t of hostTokens(targetText(b))) push(c.byToken, t, b);
+    for (const t of mentionedTokens(b)) push(c.byToken, t, b);
     for (const m of mountsOf(b, index)) {
       push(c.byMountKey, m.key, b);
       if (m.hostPath !== null) push(c.byHostPath, m.hostPath, b);

@@ -3,7 +3,7 @@ import { isBackupContainer } from "../backup/plans";
 import { doc } from "../references";
 import { blocks } from "../../stack-index";
 import type { IndexedResource, RuleResult, StackIndex } from "../../types";
-import { allWords, configUpload, envOf, hostNames, isDatastore, hostTokens, uploadTexts, yamlObject, listSome } from "./containers";
+import { configUpload, hostNames, isDatastore, mentionedTokens, yamlObject, listSome } from "./containers";
 import { isExporter, isPrometheus } from "./components";
 
 /** `http://es:9200/_cluster/health`, `db:5432`, `[::1]:9090` → the host, lower-case. */
@@ -37,11 +37,6 @@ function scrapedHosts(servers: readonly IndexedResource[], index: StackIndex): S
   return hosts;
 }
 
-/** Everything an exporter is told about its target: command line, environment values and uploaded files. */
-function exporterText(c: IndexedResource): string {
-  return [...allWords(c), ...envOf(c).values(), ...uploadTexts(c)].join("\n");
-}
-
 /**
  * MON-004: in a stack that runs Prometheus, a datastore (knowledge's datastore images or a backend
  * `bulwark.role`) that no scrape job targets, no blackbox probe names, and no exporter points at
@@ -69,7 +64,7 @@ export const mon004 = defineStackRule({
     if (scraped === null) return [];
     // Every host-name token any exporter is told (one set: a datastore is covered when any exporter names it).
     const exporterTokens = new Set<string>();
-    for (const c of containers) if (isExporter(c, index)) for (const t of hostTokens(exporterText(c))) exporterTokens.add(t);
+    for (const c of containers) if (isExporter(c, index)) for (const t of mentionedTokens(c)) exporterTokens.add(t);
     const out: RuleResult[] = [];
     // Named once per stack: the first few servers, then a count.
     const serverList = listSome(servers.map((s) => s.address));
