@@ -91,7 +91,7 @@ describe("GitHub workflows", () => {
     expect(wf.concurrency).toEqual(expect.objectContaining({ group: expect.any(String), "cancel-in-progress": expect.anything() }));
   });
 
-  test("CI runs npm ci, npm test, synth, the SARIF policy report and uploads it", () => {
+  test("CI runs npm ci, npm test, synth, the readiness report into the job summary, the SARIF policy report and uploads it", () => {
     const wf = parse(readFileSync(join(DIR, "ci.yml"), "utf8")) as { jobs: Record<string, { steps: Array<{ run?: string; uses?: string; with?: Record<string, string> }> }> };
     const steps = wf.jobs.test.steps;
     const runs = steps.map((s) => s.run).filter(Boolean);
@@ -99,6 +99,7 @@ describe("GitHub workflows", () => {
       "npm ci",
       "npm test",
       "npm run synth",
+      'npm run --silent bulwark -- readiness cdktf.out --config config/deployment.example.yaml --format markdown >> "$GITHUB_STEP_SUMMARY"',
       "npm run --silent bulwark -- check cdktf.out --format sarif --output policy.sarif --fail-on never",
     ]);
     const upload = steps.find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@"));

@@ -16,7 +16,8 @@ import { formatReadiness, runReadinessOver } from "../../policy/readiness/comman
 import { ALL_RULES } from "../../policy/rules";
 import { synthesizeReference } from "./reference";
 
-const CHROMIUM = "/usr/bin/chromium";
+/** Debian's chromium; BULWARK_CHROMIUM names another Chromium build (a hosted runner's Chrome). */
+const CHROMIUM = process.env.BULWARK_CHROMIUM || "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const available = existsSync(CHROMIUM);
 const inCi = process.env.CI !== undefined && process.env.CI !== "";
