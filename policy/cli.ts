@@ -3,10 +3,11 @@
  *
  *   bulwark check <path>... [--format text|json|sarif|markdown] [--fail-on error|warning|info|never] [--output FILE]
  *   bulwark check <path>... --pack docker-runtime,cloudflare-edge   (only the rules of those packs)
+ *   bulwark check <path>... --write-baseline FILE   (record today's findings)  /  --baseline FILE   (fail only on new ones)
  *   bulwark rules [--pack PACKS] [--format text|json]
  *
  * Exit codes (a public contract):
- *   0  no unsuppressed finding at or above --fail-on (default: error)
+ *   0  no open finding (unsuppressed, not in the --baseline) at or above --fail-on (default: error)
  *   1  at least one such finding
  *   2  usage or input error: one line on stderr naming the file and the problem, never a trace
  *
@@ -23,7 +24,9 @@ import { InputError, findStacks, isStackOverflow, lineOf, nestingError, placeFin
 import { REPORT_FORMATS, TOOL_VERSION, formatReport, type ReportFormat } from "./report";
 import { printable } from "./report/printable";
 import { ALL_RULES } from "./rules";
-import { SuppressionError } from "./suppressions";
+import { SuppressionError, suppressionUseFindings } from "./suppressions";
+import { BaselineError, applyBaseline, readBaseline, writeBaseline, type Baseline } from "./baseline";
+import { declaredSuppressions, type DeclaredSuppression } from "./hcl/notes";
 import type { Finding, PackId, Rule } from "./types";
 import { DEPLOYMENT_ENVIRONMENTS, type DeploymentEnvironment } from "./environment";
 import { registerSecretsCommand } from "./secrets/command";
@@ -64,6 +67,10 @@ interface CheckOptions {
   readonly var?: readonly string[];
   /** `--var-file FILE` for HCL input (repeatable). @default none */
   readonly varFile?: readonly string[];
+  /** `--baseline FILE`: findings recorded there are reported as baselined and do not fail. @default none */
+  readonly baseline?: string;
+  /** `--write-baseline FILE`: record the findings of this run there (then judge against it). @default none */
+  readonly writeBaseline?: string;
 }
 
 /** Run the CLI with the user's arguments (without `node` and the script); returns the exit code. */
@@ -116,15 +123,17 @@ function buildProgram(ctx: CliIO, setExit: (code: number) => void): Command {
 
   program
     .command("check")
-    .description("check Terraform JSON files or directories (cdktf.out/, a stack directory, a folder of *.tf.json)")
-    .argument("<path...>", "cdk.tf.json, *.tf.json, cdktf.out/ or a directory of *.tf.json files")
+    .description("check Terraform: cdktf.out/, cdk.tf.json and *.tf.json files, HCL modules (a directory of *.tf, or one .tf file), `terraform show -json` plans")
+    .argument("<path...>", "cdk.tf.json, *.tf.json, cdktf.out/, a directory of *.tf.json or *.tf files, a .tf file, or a plan JSON")
     .addOption(new Option("-f, --format <format>", "report format").choices(REPORT_FORMATS).default("text"))
-    .addOption(new Option("--fail-on <severity>", "exit 1 when an unsuppressed finding is at or above this severity").choices(FAIL_ON).default("error"))
+    .addOption(new Option("--fail-on <severity>", "exit 1 when an open finding (not suppressed, not in the --baseline) is at or above this severity").choices(FAIL_ON).default("error"))
     .addOption(new Option("-o, --output <file>", "write the report to FILE instead of stdout (directories are created; `-` is stdout)"))
     .addOption(packOption("run only the rules of these packs"))
     .addOption(new Option("--environment <env>", "judge every stack as this deployment environment (production: DOCKER-022 errors on any image without a digest); overrides local.bulwark_environment").choices(DEPLOYMENT_ENVIRONMENTS))
     .addOption(new Option("--var <name=value>", "set an HCL input variable (repeatable; after every --var-file)").argParser(collect))
     .addOption(new Option("--var-file <file>", "read HCL input variables from a .tfvars file (repeatable; after *.auto.tfvars)").argParser(collect))
+    .addOption(new Option("--baseline <file>", "judge against a baseline: findings recorded in FILE are reported as baselined and do not fail, those gone as fixed"))
+    .addOption(new Option("--write-baseline <file>", "record this run's findings in FILE (a new file, or a bulwark baseline to update), then judge against it"))
     .action((paths: string[], opts: CheckOptions) => setExit(runCheck(paths, opts, ctx)));
 
   program
@@ -162,15 +171,46 @@ function runCheck(paths: readonly string[], opts: CheckOptions, ctx: CliIO): num
   const sources = findStacks(paths, { cwd: ctx.cwd });
   const toFile = opts.output !== undefined && opts.output !== "-";
   const output = toFile ? resolveOutput(opts.output!, sources, ctx.cwd) : null;
+  // A baseline that cannot be read fails before anything is checked.
+  const baselineFile = opts.baseline !== undefined ? baselinePath("--baseline", opts.baseline, sources, output, ctx.cwd) : null;
+  const baselineOut = opts.writeBaseline !== undefined ? baselinePath("--write-baseline", opts.writeBaseline, sources, output, ctx.cwd) : null;
+  // Both naming one file: it is being (re)written, so it need not exist yet.
+  let baseline: Baseline | null = baselineFile === null || baselineFile === baselineOut ? null : baselineCall(() => readBaseline(baselineFile, opts.baseline!));
   const lines = opts.format === "sarif";
   const hcl = { vars: opts.var, varFiles: opts.varFile, cwd: ctx.cwd };
-  const { report, lineMaps } = checkSources(sources, { cwd: ctx.cwd, rules: opts.pack ? rulesInPacks(ctx.rules, opts.pack) : ctx.rules, lines, hcl, environment: opts.environment });
+  let { report, lineMaps } = checkSources(sources, { cwd: ctx.cwd, rules: opts.pack ? rulesInPacks(ctx.rules, opts.pack) : ctx.rules, lines, hcl, environment: opts.environment });
+  // --write-baseline records this run and the report is judged against what it wrote.
+  if (baselineOut !== null) baseline = baselineCall(() => writeBaseline(baselineOut, opts.writeBaseline!, report.findings));
+  if (baseline !== null) {
+    const findings = applyBaseline(report.findings, baseline, opts.writeBaseline ?? opts.baseline!);
+    report = { findings, summary: summarize(findings, report.summary.stacks, report.summary.resources) };
+  }
   const locate = opts.format === "sarif" ? locator(lineMaps) : undefined;
   const color = output === null && ctx.stdout.isTTY === true && colorAllowed(ctx.env);
   const text = formatReport(report, opts.format, { color, locate });
   if (output === null) ctx.stdout.write(text);
   else writeReportFile(output, opts.output!, text);
   return failsAt(report.findings, opts.failOn) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** The absolute path of a baseline file; refused when it is an input file or the report's --output. */
+function baselinePath(flag: string, given: string, inputs: readonly StackSource[], output: string | null, cwd: string): string {
+  if (given.trim() === "") throw new InputError(`${flag} needs a file name`);
+  const abs = path.resolve(cwd, given);
+  const real = realOrParentReal(abs);
+  const clash = inputs.find((i) => i.path === abs || i.path === real);
+  if (clash) throw new InputError(`${flag} ${given}: that is the input file ${clash.file}; give the baseline its own file (e.g. .bulwark-baseline.json)`);
+  if (output !== null && (output === abs || realOrParentReal(output) === real)) throw new InputError(`${flag} ${given}: that is also the --output report file; give the baseline its own file`);
+  return abs;
+}
+
+function baselineCall<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof BaselineError) throw new InputError(e.message);
+    throw e;
+  }
 }
 
 export interface CheckSourcesOptions extends LoadOptions {
@@ -201,10 +241,16 @@ export function checkSources(sources: readonly StackSource[], options: CheckSour
   // App rules (collisions between stacks) keep only what they collect from each stack.
   const run = new PolicyRun(options.rules ?? ALL_RULES);
   const placements = new Map<string, Placement>();
+  // HCL input: the suppressions written for each stack, to report those expired or unused.
+  const declared: Array<{ stack: string; file: string; list: DeclaredSuppression[] }> = [];
   for (const source of sources) {
     const { input, lines, placement } = readForCheck(source, options);
     if (lines) lineMaps.set(input.file, lines);
     if (placement) placements.set(`${input.stack}\u0000${input.file}`, placement);
+    if (placement) {
+      const list = declaredSuppressions(input.json);
+      if (list.length > 0) declared.push({ stack: input.stack, file: input.file, list });
+    }
     const result = guardNesting(source, () => checkLoaded(input, run));
     for (const f of result.findings) findings.push(f);
     resources += result.resources;
@@ -212,7 +258,40 @@ export function checkSources(sources: readonly StackSource[], options: CheckSour
   findings = run.finishInto(findings);
   // HCL input: module and instance addresses as written, and the .tf file and line of each.
   if (placements.size > 0) findings = findings.map((f) => placeFindings([f], placements.get(`${f.stack}\u0000${f.file}`))[0]);
+  if (declared.length > 0) findings = withSuppressionUse(findings, declared, options.rules ?? ALL_RULES);
   return { report: { findings, summary: summarize(findings, sources.length, resources) }, lineMaps };
+}
+
+/** The findings with, after each stack's own, the reports of its suppressions that expired or matched nothing. */
+function withSuppressionUse(findings: Finding[], declared: ReadonlyArray<{ stack: string; file: string; list: DeclaredSuppression[] }>, rules: readonly Rule[]): Finding[] {
+  const ran = new Set(rules.map((r) => r.meta.id));
+  const suppressedBy = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (!f.suppressed) continue;
+    const key = `${f.stack}\u0000${f.file}`;
+    let list = suppressedBy.get(key);
+    if (!list) suppressedBy.set(key, (list = []));
+    list.push(f);
+  }
+  const extra = new Map<string, Finding[]>();
+  for (const d of declared) {
+    const list = suppressionUseFindings(d.list, suppressedBy.get(`${d.stack}\u0000${d.file}`) ?? [], d.stack, d.file, ran);
+    if (list.length > 0) extra.set(`${d.stack}\u0000${d.file}`, list);
+  }
+  if (extra.size === 0) return findings;
+  const out: Finding[] = [];
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i];
+    out.push(f);
+    const key = `${f.stack}\u0000${f.file}`;
+    const next = findings[i + 1];
+    if (extra.has(key) && (next === undefined || `${next.stack}\u0000${next.file}` !== key)) {
+      for (const x of extra.get(key)!) out.push(x);
+      extra.delete(key);
+    }
+  }
+  for (const list of extra.values()) for (const x of list) out.push(x);
+  return out;
 }
 
 /**

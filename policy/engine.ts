@@ -30,6 +30,10 @@ export interface Summary {
   readonly warnings: number;
   readonly infos: number;
   readonly suppressed: number;
+  /** Findings of the baseline found again (`--baseline`): reported, not counted above. @default absent: no baseline */
+  readonly baselined?: number;
+  /** Findings of the baseline no longer found (reported as fixed, info). @default absent: no baseline */
+  readonly fixed?: number;
 }
 
 export interface Report {
@@ -137,7 +141,7 @@ export class PolicyRun {
       for (const r of rule.check(facts)) {
         const ctx = this.contexts.get(contextKey(r.stack, r.file));
         if (!ctx) throw new Error(`${rule.meta.id} reported stack ${JSON.stringify(r.stack)} (${r.file}), which was not checked`);
-        out.push(finding(rule.meta.id, r.severity ?? rule.meta.severity, ctx.stack, ctx.file, r.address, r.constructPath ?? null, r.message, ctx.suppressions));
+        out.push(finding(rule.meta.id, r.severity ?? rule.meta.severity, ctx.stack, ctx.file, r.address, r.constructPath ?? null, r.message, ctx.suppressions, r.subject));
       }
       facts.length = 0;
     }
@@ -165,7 +169,8 @@ function finding(
   suppressions: SuppressionMap, subject?: string,
 ): Finding {
   const reason = suppressionFor(suppressions, address, ruleId, subject);
-  return { ruleId, severity, stack, address, constructPath, file, message: flat(message), suppressed: reason !== null, suppressionReason: reason };
+  // `subject` is always set (undefined when absent), so every finding has one shape.
+  return { ruleId, severity, stack, address, constructPath, file, message: flat(message), suppressed: reason !== null, suppressionReason: reason, subject };
 }
 
 /** Run every rule over one stack (app rules included: duplicates within the stack count). */
@@ -212,23 +217,34 @@ export function checkStacks(inputs: readonly StackInput[], rules: readonly Rule[
 }
 
 export function summarize(findings: readonly Finding[], stacks: number, resources: number): Summary {
-  let errors = 0, warnings = 0, infos = 0, suppressed = 0;
+  let errors = 0, warnings = 0, infos = 0, suppressed = 0, baselined = 0, fixed = 0;
+  let againstBaseline = false;
   for (const f of findings) {
     if (f.suppressed) { suppressed++; continue; }
+    if (f.baselineState !== undefined) {
+      againstBaseline = true;
+      if (f.baselineState === "unchanged") { baselined++; continue; }
+      if (f.baselineState === "absent") { fixed++; continue; }
+    }
     if (f.severity === "error") errors++;
     else if (f.severity === "warning") warnings++;
     else infos++;
   }
-  return { stacks, resources, errors, warnings, infos, suppressed };
+  return againstBaseline ? { stacks, resources, errors, warnings, infos, suppressed, baselined, fixed } : { stacks, resources, errors, warnings, infos, suppressed };
+}
+
+/** True when a finding counts: not suppressed, and not one of the baseline (found again or fixed). */
+export function isOpen(f: Finding): boolean {
+  return !f.suppressed && (f.baselineState === undefined || f.baselineState === "new");
 }
 
 export type FailOn = Severity | "never";
 
-/** True when an unsuppressed finding is at or above the threshold. */
+/** True when an open finding (unsuppressed, not in the baseline) is at or above the threshold. */
 export function failsAt(findings: readonly Finding[], failOn: FailOn): boolean {
   if (failOn === "never") return false;
   const limit = severityRank(failOn);
-  return findings.some((f) => !f.suppressed && severityRank(f.severity) <= limit);
+  return findings.some((f) => isOpen(f) && severityRank(f.severity) <= limit);
 }
 
 export { ruleMeta };

@@ -31,8 +31,8 @@ import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "
 import { countOf, forEachItems, isLiteral, substitute, type Scope } from "./hcl/expressions";
 import { blockLines, inlineSuppressions } from "./hcl/locate";
 import { suppressionFormatProblem } from "../knowledge/suppressions";
-import { parse as parseYaml } from "yaml";
-import { NOTES_KEY, type UnknownNote } from "./hcl/notes";
+import { LineCounter, isSeq, parseDocument } from "yaml";
+import { NOTES_KEY, type DeclaredSuppression, type UnknownNote } from "./hcl/notes";
 import { V4_TO_V5_TYPES, linkV4AccessPolicies, v4BodyToV5, v5Type } from "./rules/cloudflare/v4";
 
 /**
@@ -264,7 +264,7 @@ export function readHclModule(target: string, shown: string, options: HclOptions
   const values = variableValues(root.doc, root.varDocs);
   applyCommandLineVars(root.doc, values, options.vars ?? NO_VARS, shownDir);
   const out = new Flattened();
-  resolveModule(out, { prefix: [], dir, doc: root.doc, lines: root.lines, vars: values, chain: [realpath(dir)], shownDir });
+  resolveModule(out, { prefix: [], dir, doc: root.doc, lines: root.lines, vars: values, chain: [realpath(dir)], shownDir, inline: root.inline });
   const file = path.join(dir, SUPPRESSIONS_FILE);
   if (isFile(file)) out.suppressions = readSuppressionsFile(readText(file, path.join(shownDir, SUPPRESSIONS_FILE)), path.join(shownDir, SUPPRESSIONS_FILE));
   return out.result(root.doc);
@@ -276,7 +276,7 @@ interface ReadFile {
 }
 
 /** One module's files parsed (one round trip), merged and located; variable files as documents. */
-function readModuleFiles(tfFiles: readonly ReadFile[], varFiles: readonly ReadFile[]): { doc: Json; lines: Map<string, SourceLocation>; varDocs: Json[] } {
+function readModuleFiles(tfFiles: readonly ReadFile[], varFiles: readonly ReadFile[]): { doc: Json; lines: Map<string, SourceLocation>; varDocs: Json[]; inline: InlineSource[] } {
   const hclVarFiles = varFiles.filter((f) => !f.abs.endsWith(".json"));
   const all = [...tfFiles, ...hclVarFiles];
   const texts = all.map((f) => readText(f.abs, f.shown));
@@ -289,10 +289,11 @@ function readModuleFiles(tfFiles: readonly ReadFile[], varFiles: readonly ReadFi
   const doc: Json = {};
   const declaredIn = new Map<string, string>();
   const lines = new Map<string, SourceLocation>();
+  const inline: InlineSource[] = [];
   tfFiles.forEach((f, i) => {
     mergeFile(doc, normalize(parsed[i], f.shown), f.shown, declaredIn);
     for (const [address, line] of blockLines(texts[i])) if (!lines.has(address)) lines.set(address, { file: f.shown, line });
-    attachInlineSuppressions(doc, texts[i], f.shown);
+    attachInlineSuppressions(doc, texts[i], f.shown, inline);
   });
   let next = tfFiles.length;
   const varDocs = varFiles.map((f) => {
@@ -306,7 +307,15 @@ function readModuleFiles(tfFiles: readonly ReadFile[], varFiles: readonly ReadFi
       throw new HclError(`${f.shown}: invalid JSON variable file (${(e as Error).message})`);
     }
   });
-  return { doc, lines, varDocs };
+  return { doc, lines, varDocs, inline };
+}
+
+/** An inline suppression as written: the module-local address it is about, and its comment's place. */
+interface InlineSource {
+  readonly address: string;
+  readonly rule: string;
+  readonly file: string;
+  readonly line: number;
 }
 
 /**
@@ -316,7 +325,7 @@ function readModuleFiles(tfFiles: readonly ReadFile[], varFiles: readonly ReadFi
  * malformed comment, or one that belongs to no resource of the file, is an input error naming
  * the file and line.
  */
-function attachInlineSuppressions(doc: Json, text: string, shown: string): void {
+function attachInlineSuppressions(doc: Json, text: string, shown: string, sources: InlineSource[]): void {
   if (!text.includes("bulwark:ignore")) return;
   for (const [address, list] of inlineSuppressions(text)) {
     for (const s of list) {
@@ -332,6 +341,7 @@ function attachInlineSuppressions(doc: Json, text: string, shown: string): void 
     const bulwark = isObject(meta.bulwark) ? (meta.bulwark as Json) : {};
     const prior = Array.isArray(bulwark.suppressions) ? bulwark.suppressions : [];
     body["//"] = { ...meta, bulwark: { ...bulwark, suppressions: [...prior, ...list.map((s) => ({ rule: s.rule, reason: s.reason }))] } };
+    for (const s of list) sources.push({ address, rule: s.rule, file: shown, line: s.line });
   }
 }
 
@@ -584,6 +594,8 @@ interface ModuleInput {
   readonly vars: ReadonlyMap<string, unknown>;
   /** Real paths of the modules on the way here (a module that calls itself is not followed). */
   readonly chain: readonly string[];
+  /** The module's `# bulwark:ignore` comments. */
+  readonly inline: readonly InlineSource[];
 }
 
 /** What every module contributes to the one flattened document. */
@@ -598,6 +610,8 @@ class Flattened {
   root: Json = {};
   /** Entries of the module's `.bulwark.yaml`. */
   suppressions: readonly FileSuppression[] = [];
+  /** Every suppression written for this module, with its place (unused and expired ones are reported). */
+  readonly declared: DeclaredSuppression[] = [];
 
   add(mode: "resource" | "data", type: string, name: string, body: Json, shown: string): void {
     const bucket = mode === "resource" ? this.resource : this.data;
@@ -619,16 +633,22 @@ class Flattened {
     if (Object.keys(this.resource).length > 0) json.resource = this.resource;
     if (Object.keys(this.data).length > 0) json.data = this.data;
     const suppressions = this.applySuppressions(json);
-    if (this.notes.length > 0 || suppressions.length > 0) {
-      json[NOTES_KEY] = { bulwark: { ...(this.notes.length > 0 ? { unknown: this.notes } : {}), ...(suppressions.length > 0 ? { suppressions } : {}) } };
+    if (this.notes.length > 0 || suppressions.length > 0 || this.declared.length > 0) {
+      json[NOTES_KEY] = {
+        bulwark: {
+          ...(this.notes.length > 0 ? { unknown: this.notes } : {}),
+          ...(suppressions.length > 0 ? { suppressions } : {}),
+          ...(this.declared.length > 0 ? { declared: this.declared } : {}),
+        },
+      };
     }
     return { json, locations: this.locations, renames: this.renames };
   }
 
   /**
    * `.bulwark.yaml` entries as the engine's stack-level suppressions (`address` as the engine
-   * names it), one per matching address; an expired entry applies to nothing and is noted
-   * (STATE-002). An address pattern with `*` matches resource addresses as shown; a plain address
+   * names it), one per matching address; an expired entry applies to nothing (the CLI reports it,
+   * with unused entries: policy/suppressions.ts `suppressionUseFindings`). An address pattern with `*` matches resource addresses as shown; a plain address
    * that names no resource is kept as written (a stack-level address: `terraform.backend`).
    */
   private applySuppressions(json: Json): Json[] {
@@ -645,10 +665,12 @@ class Flattened {
     const today = new Date().toISOString().slice(0, 10);
     const out: Json[] = [];
     for (const s of this.suppressions) {
-      if (s.expires !== undefined && s.expires < today) {
-        this.note(s.address, `${s.where}: the suppression of ${s.rule} for ${s.address} expired on ${s.expires}${s.owner ? ` (owner ${s.owner})` : ""}, so it no longer applies. Fix: fix the finding, or renew the suppression with a new date and reason.`);
-        continue;
-      }
+      const expired = s.expires !== undefined && s.expires < today;
+      this.declared.push({
+        kind: "file", rule: s.rule, address: s.address, file: s.file, line: s.line,
+        ...(expired ? { expired: s.expires } : {}), ...(s.owner !== undefined ? { owner: s.owner } : {}),
+      });
+      if (expired) continue;
       const glob = s.address.includes("*") ? new RegExp(`^${s.address.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`) : null;
       const targets = glob ? [...shownToEngine].filter(([shown]) => glob.test(shown)).map(([, e]) => e) : [shownToEngine.get(s.address) ?? s.address];
       for (const address of targets) out.push({ rule: s.rule, address, reason: s.reason });
@@ -671,6 +693,9 @@ interface FileSuppression {
   readonly owner?: string;
   /** `file: entry #n`, for messages. */
   readonly where: string;
+  /** The file as shown, and the line the entry starts on. */
+  readonly file: string;
+  readonly line: number;
 }
 
 /**
@@ -684,16 +709,24 @@ interface FileSuppression {
  * Anything wrong is an input error naming the file and the entry.
  */
 function readSuppressionsFile(text: string, shown: string): FileSuppression[] {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (e) {
-    throw new HclError(`${shown}: invalid YAML (${String((e as Error).message).split("\n")[0]})`);
+  const lineCounter = new LineCounter();
+  const parsed = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (parsed.errors.length > 0) {
+    const err = parsed.errors[0];
+    const at = err.pos ? lineCounter.linePos(err.pos[0]) : null;
+    throw new HclError(`${shown}${at ? `:${at.line}` : ""}: invalid YAML (${String(err.message).split("\n")[0]})`);
   }
+  const doc: unknown = parsed.toJS();
   if (doc === null || doc === undefined) return [];
   if (!isObject(doc) || !Array.isArray(doc.suppressions)) throw new HclError(`${shown}: expected a top-level \`suppressions:\` list`);
+  const seq = parsed.get("suppressions", true);
+  const items = isSeq(seq) ? seq.items : [];
+  const lineOf = (i: number): number => {
+    const range = (items[i] as { range?: [number, number, number] } | undefined)?.range;
+    return range ? lineCounter.linePos(range[0]).line : 1;
+  };
   return doc.suppressions.map((e, i) => {
-    const where = `${shown}: suppression #${i + 1}`;
+    const where = `${shown}:${lineOf(i)}: suppression #${i + 1}`;
     if (!isObject(e)) throw new HclError(`${where}: expected an object with rule, address and reason`);
     const problem = suppressionFormatProblem(e.rule, e.reason);
     if (problem) throw new HclError(`${where}: ${problem}`);
@@ -704,7 +737,7 @@ function readSuppressionsFile(text: string, shown: string): FileSuppression[] {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new HclError(`${where}: "expires" must be a date YYYY-MM-DD, not ${JSON.stringify(e.expires)}`);
       expires = v;
     }
-    return { rule: e.rule as string, address: e.address.trim(), reason: (e.reason as string).trim(), expires, owner: typeof e.owner === "string" ? e.owner : undefined, where };
+    return { rule: e.rule as string, address: e.address.trim(), reason: (e.reason as string).trim(), expires, owner: typeof e.owner === "string" ? e.owner : undefined, where, file: shown, line: lineOf(i) };
   });
 }
 
@@ -746,6 +779,7 @@ function declaredIn(doc: Json): Declared[] {
 /** Judge one module: its resources into `out`, its local module calls followed. */
 function resolveModule(out: Flattened, m: ModuleInput): void {
   const isRoot = m.prefix.length === 0;
+  for (const s of m.inline) out.declared.push({ kind: "inline", rule: s.rule, address: `${modulePath(m.prefix)}${s.address}`, file: s.file, line: s.line });
   const declared = declaredIn(m.doc);
   const byAddress = new Map(declared.map((d) => [`${d.mode === "data" ? "data." : ""}${d.type}.${d.name}`, d]));
   const mangle = isRoot ? "" : `bulwark--${m.prefix.map(safe).join("--")}--`;
@@ -877,7 +911,7 @@ function followModule(out: Flattened, m: ModuleInput, name: string, call: Json, 
     // An argument the caller does not know stays unknown in the child (not the child's default).
     vars.set(k, value);
   }
-  resolveModule(out, { prefix: [...m.prefix, name], dir: childDir, shownDir, doc: child.doc, lines: child.lines, vars, chain: [...m.chain, real] });
+  resolveModule(out, { prefix: [...m.prefix, name], dir: childDir, shownDir, doc: child.doc, lines: child.lines, vars, chain: [...m.chain, real], inline: child.inline });
 }
 
 /** A body substituted, with its `dynamic` blocks expanded where their for_each is known. */

@@ -10,7 +10,8 @@
 import { MIN_REASON_LENGTH, suppressionFormatProblem } from "../knowledge/suppressions";
 import { isKnownRuleId } from "./catalog";
 import { isObject } from "./stack-index";
-import type { StackIndex } from "./types";
+import type { DeclaredSuppression } from "./hcl/notes";
+import type { Finding, StackIndex } from "./types";
 
 export { MIN_REASON_LENGTH };
 
@@ -86,6 +87,58 @@ export function collectSuppressions(json: Record<string, unknown>, index: StackI
   }
   for (const v of index.variables.values()) {
     for (const s of readList(v.address, v.body["//"], false)) add(v.address, s);
+  }
+  return out;
+}
+
+/** The rule that reports suppressions of HCL input that expired or matched nothing (with what it cannot judge). */
+export const SUPPRESSION_REPORT_RULE = "STATE-002";
+
+/** `module.app.*` as a matcher of addresses as shown (`*` spans anything). */
+function addressPattern(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+}
+
+/** Does a suppression written for `address` (as shown) cover a finding at `found`? */
+function covers(s: DeclaredSuppression, found: string): boolean {
+  if (s.kind === "inline") return found === s.address || (found.startsWith(s.address) && found.charCodeAt(s.address.length) === 0x5b /* [ */);
+  return s.address.includes("*") ? addressPattern(s.address).test(found) : found === s.address;
+}
+
+/**
+ * Findings about the suppressions written for one HCL stack (`# bulwark:ignore` comments and
+ * `.bulwark.yaml` entries, policy/hcl/notes.ts): one info finding (STATE-002) per entry that
+ * expired (it applied to nothing) and per entry that suppressed no finding of this run, located
+ * at the comment or entry. `findings` are the stack's findings (addresses as shown); `ran`
+ * the ids of the rules of this run (a suppression of a rule left out by `--pack` is not judged).
+ * Runs once per stack over its suppressed findings: nothing is added to the engine's loops.
+ */
+export function suppressionUseFindings(
+  declared: readonly DeclaredSuppression[], findings: readonly Finding[], stack: string, file: string, ran: ReadonlySet<string>,
+): Finding[] {
+  if (declared.length === 0 || !ran.has(SUPPRESSION_REPORT_RULE)) return [];
+  const suppressed = findings.filter((f) => f.suppressed);
+  const out: Finding[] = [];
+  const report = (s: DeclaredSuppression, message: string) =>
+    out.push({ ruleId: SUPPRESSION_REPORT_RULE, severity: "info", stack, address: s.address, constructPath: null, file, message, suppressed: false, suppressionReason: null, subject: `${s.kind === "inline" ? "bulwark:ignore" : ".bulwark.yaml"} ${s.rule}`, location: { file: s.file, line: s.line } });
+  // A comment in a module called twice is written once: it is used when any call's resource used it.
+  const byPlace = new Map<string, DeclaredSuppression[]>();
+  for (const s of declared) {
+    const place = `${s.kind}\u0000${s.file}\u0000${s.line}\u0000${s.rule}`;
+    let list = byPlace.get(place);
+    if (!list) byPlace.set(place, (list = []));
+    list.push(s);
+  }
+  for (const copies of byPlace.values()) {
+    const s = copies[0];
+    const what = s.kind === "inline" ? `\`# bulwark:ignore ${s.rule}\`` : `the suppression of ${s.rule} for ${s.address}`;
+    if (s.expired !== undefined) {
+      report(s, `${s.file}:${s.line}: ${what} expired on ${s.expired}${s.owner ? ` (owner ${s.owner})` : ""}, so it no longer applies. Fix: fix the finding, or renew the suppression with a new date and reason.`);
+      continue;
+    }
+    if (!ran.has(s.rule)) continue;
+    if (copies.some((c) => suppressed.some((f) => f.ruleId === c.rule && covers(c, f.address)))) continue;
+    report(s, `${s.file}:${s.line}: ${what} matched no finding, so it suppresses nothing (the finding is gone, or the rule id or the address is not the one reported). Fix: remove it, or correct its rule id or address to those the report shows.`);
   }
   return out;
 }

@@ -75,7 +75,17 @@ export interface Finding {
    * `.tf` file and the line of the block (policy/hcl.ts). @default absent: the finding is in `file`
    */
   readonly location?: FindingLocation;
+  /** What in the resource the finding is about (RuleResult.subject); part of its baseline fingerprint. @default absent */
+  readonly subject?: string;
+  /**
+   * Against a baseline (`bulwark check --baseline FILE`, policy/baseline.ts), SARIF's terms: `new`
+   * (not in the baseline: it fails as usual), `unchanged` (in the baseline: reported, does not
+   * fail), `absent` (in the baseline, gone now: reported as fixed, info). @default absent: no baseline
+   */
+  readonly baselineState?: BaselineState;
 }
+
+export type BaselineState = "new" | "unchanged" | "absent";
 
 /** A file (as shown in reports) and, when known, the 1-based line of a block in it. */
 export interface FindingLocation {

@@ -241,9 +241,24 @@ describe("CF-004 tunnel hostname without proxied CNAME", () => {
     expect(got(json, "CF-004")).toEqual([]);
   });
 
-  test("reference hostname with no record of the same expression: warning (cannot be checked)", () => {
+  test("reference hostname with no record of the same expression: info (cannot be checked before apply), never a warning", () => {
     const json = cfStack((r) => { r.configs.main = config([ingress("${var.opac_host}"), { ...CATCH_ALL }]); });
-    expect(got(json, "CF-004")).toEqual([["CF-004", "warning", CONFIG]]);
+    expect(got(json, "CF-004")).toEqual([["CF-004", "info", CONFIG]]);
+  });
+
+  test("a hostname under an unknown zone with only a CNAME named relative to the zone: error (v5 drift), not 'cannot be checked'", () => {
+    const json = cfStack((r) => {
+      r.configs.main = config([ingress("http_app.${var.zone}"), { ...CATCH_ALL }]);
+      r.records.http_app = cname("http_app");
+    });
+    expect(got(json, "CF-004")).toEqual([["CF-004", "error", CONFIG]]);
+    expect(findings(json, "CF-004")[0].message).toMatch(/named "http_app", relative to the zone: provider v5 stores the full name, so the record drifts on every plan\. Fix: set name = "http_app\.\$\{var\.zone\}"/);
+    // Control: the record named with the same expression as the hostname satisfies CF-004.
+    const good = cfStack((r) => {
+      r.configs.main = config([ingress("http_app.${var.zone}"), { ...CATCH_ALL }]);
+      r.records.http_app = cname("http_app.${var.zone}");
+    });
+    expect(got(good, "CF-004")).toEqual([]);
   });
 
   test("a reference hostname that resolves in the stack is checked as a literal", () => {
@@ -256,6 +271,26 @@ describe("CF-004 tunnel hostname without proxied CNAME", () => {
 });
 
 describe("CF-005 admin hostname without Access", () => {
+  test("an admin-like first label with a variable domain is still admin-like (error without Access)", () => {
+    const json = cfStack((r) => {
+      r.configs.main = config([ingress("grafana.${var.domain}"), { ...CATCH_ALL }]);
+      r.records.grafana = cname("grafana.${var.domain}");
+    });
+    expect(got(json, "CF-005")).toEqual([["CF-005", "error", CONFIG]]);
+    expect(messages(json, "CF-005")[0]).toContain('Admin-like hostname "grafana.${var.domain}"');
+  });
+
+  test("an Access application whose domain is the same expression (or *.<same parent>) covers it", () => {
+    for (const domain of ["grafana.${var.domain}", "*.${var.domain}"]) {
+      const json = cfStack((r) => {
+        r.configs.main = config([ingress("grafana.${var.domain}"), { ...CATCH_ALL }]);
+        r.records.grafana = cname("grafana.${var.domain}");
+        r.apps.grafana = accessApp(domain);
+      });
+      expect(got(json, "CF-005")).toEqual([]);
+    }
+  });
+
   test("compliant: staff is covered by an application destination; opac is not admin-like", () => {
     expect(got(cfStack(), "CF-005")).toEqual([]);
   });
@@ -364,6 +399,17 @@ describe("CF-005 admin hostname without Access", () => {
 describe("CF-006 Access application open to everyone", () => {
   test("compliant: an allow policy for an email domain", () => {
     expect(got(cfStack(), "CF-006")).toEqual([]);
+  });
+
+  test.each(["non_identity", "bypass"])("non-compliant: a %s policy that includes everyone lets every request through (error)", (decision) => {
+    const json = cfStack((r) => { r.policies.staff = { ...r.policies.staff, decision, include: [{ everyone: {} }] }; });
+    expect(got(json, "CF-006")).toEqual([["CF-006", "error", STAFF_APP]]);
+    expect(messages(json, "CF-006")[0]).toMatch(new RegExp(`decision "${decision}" and includes everyone: every request gets through without any login.*Fix: `));
+  });
+
+  test.each(["non_identity", "bypass"])("compliant: a %s policy limited to an ip range; a deny policy including everyone", (decision) => {
+    expect(got(cfStack((r) => { r.policies.staff = { ...r.policies.staff, decision, include: [{ ip: { ip: "192.0.2.0/24" } }] }; }), "CF-006")).toEqual([]);
+    expect(got(cfStack((r) => { r.policies.staff = { ...r.policies.staff, decision: "deny", include: [{ everyone: {} }] }; }), "CF-006")).toEqual([]);
   });
 
   test("non-compliant: no policies attribute", () => {
@@ -505,6 +551,20 @@ describe("CF-008 zone without WAF or rate limiting", () => {
 describe("CF-009 Access token not validated at origin", () => {
   test("compliant: required with the application's aud", () => {
     expect(got(cfStack(), "CF-009")).toEqual([]);
+  });
+
+  test("a hostname given as an expression is covered by an application whose domain is the same expression", () => {
+    const open = cfStack((r) => {
+      r.configs.main = config([ingress("${var.staff_host}"), { ...CATCH_ALL }]);
+      r.apps.staff = accessApp("${var.staff_host}");
+    });
+    expect(got(open, "CF-009")).toEqual([["CF-009", "warning", CONFIG]]);
+    expect(messages(open, "CF-009")[0]).toContain('"${var.staff_host}" is protected by Access (cloudflare_zero_trust_access_application.staff) but has no origin_request.access');
+    const validated = cfStack((r) => {
+      r.configs.main = config([ingress("${var.staff_host}", { origin_request: { access: staffAccess() } }), { ...CATCH_ALL }]);
+      r.apps.staff = accessApp("${var.staff_host}");
+    });
+    expect(got(validated, "CF-009")).toEqual([]);
   });
 
   test("non-compliant: Access-protected rule without origin_request.access", () => {

@@ -217,10 +217,11 @@ describe(".bulwark.yaml suppressions", () => {
     expect(findingsOf(["module-local"]).find((x) => x.ruleId === "DOCKER-016")).toMatchObject({ suppressed: false });
   });
 
-  test("an expired suppression no longer applies and is reported (STATE-002 info naming the file and entry)", () => {
+  test("an expired suppression no longer applies and is reported (STATE-002 info at the entry's file and line)", () => {
     expect(findings.find((x) => x.ruleId === "STATE-001")).toMatchObject({ suppressed: false, severity: "warning" });
     const note = findings.find((x) => x.ruleId === "STATE-002" && x.address === "terraform.backend")!;
-    expect(note.message).toMatch(/\.bulwark\.yaml: suppression #2: the suppression of STATE-001 for terraform\.backend expired on 2020-01-31/);
+    expect(note).toMatchObject({ severity: "info", location: { file: path.join("suppressions-file", ".bulwark.yaml"), line: 8 } });
+    expect(note.message).toMatch(/\.bulwark\.yaml:8: the suppression of STATE-001 for terraform\.backend expired on 2020-01-31, so it no longer applies\. Fix: /);
   });
 
   test("a bad entry is exit 2 naming the file and the entry", () => {
@@ -233,7 +234,7 @@ describe(".bulwark.yaml suppressions", () => {
         const code = main(["check", dir], { cwd: FIX, env: {}, stdout: { write: () => undefined }, stderr: { write: (s: string) => (stderr += s) } });
         return { code, stderr };
       };
-      expect(check("suppressions:\n  - rule: DOCKER-001\n    address: docker_container.app\n    reason: short\n")).toMatchObject({ code: 2, stderr: expect.stringMatching(/\.bulwark\.yaml: suppression #1: suppression of DOCKER-001 needs a reason of at least 10 characters/) });
+      expect(check("suppressions:\n  - rule: DOCKER-001\n    address: docker_container.app\n    reason: short\n")).toMatchObject({ code: 2, stderr: expect.stringMatching(/\.bulwark\.yaml:2: suppression #1: suppression of DOCKER-001 needs a reason of at least 10 characters/) });
       expect(check("suppressions:\n  - rule: DOCKER-001\n    address: docker_container.app\n    reason: long enough reason here\n    expires: soon\n")).toMatchObject({ code: 2, stderr: expect.stringMatching(/"expires" must be a date YYYY-MM-DD/) });
       expect(check("suppressions:\n  - rule: DOCKER-001\n    address: docker_container.app\n    reason: long enough reason here\n")).toMatchObject({ code: 0 });
     } finally {

@@ -26,3 +26,28 @@ export function unknownNotes(json: Readonly<Record<string, unknown>>): UnknownNo
   return meta.bulwark.unknown.filter((n): n is UnknownNote => isObject(n) && typeof n.address === "string" && typeof n.message === "string");
 }
 
+
+/**
+ * A suppression written for an HCL module, where it was written: a `# bulwark:ignore` comment or
+ * a `.bulwark.yaml` entry. The reader lists them (`json["//"].bulwark.declared`) so that the CLI
+ * can report those that matched no finding, and those that expired.
+ */
+export interface DeclaredSuppression {
+  readonly kind: "inline" | "file";
+  readonly rule: string;
+  /** The address as reports show it (a `.bulwark.yaml` entry: possibly a pattern with `*`). */
+  readonly address: string;
+  /** The `.tf` or `.bulwark.yaml` file as shown, and the line of the comment or entry. */
+  readonly file: string;
+  readonly line: number;
+  /** The `expires` date of an entry that has expired (it applies to nothing). @default absent */
+  readonly expired?: string;
+  readonly owner?: string;
+}
+
+/** The suppressions the HCL reader listed in a document; empty for other input. */
+export function declaredSuppressions(json: Readonly<Record<string, unknown>>): DeclaredSuppression[] {
+  const meta = json[NOTES_KEY];
+  if (!isObject(meta) || !isObject(meta.bulwark) || !Array.isArray(meta.bulwark.declared)) return [];
+  return meta.bulwark.declared.filter((d): d is DeclaredSuppression => isObject(d) && typeof d.rule === "string" && typeof d.address === "string" && typeof d.file === "string" && typeof d.line === "number");
+}

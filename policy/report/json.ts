@@ -20,6 +20,10 @@ function findingJson(f: Finding) {
     suppressionReason: f.suppressionReason,
     // Only where the reader knows the declaring file and line (HCL input): `{ file, line }`.
     ...(f.location ? { location: { file: f.location.file, line: f.location.line ?? null } } : {}),
+    // Only when the rule names what in the resource the finding is about (a host path).
+    ...(f.subject !== undefined ? { subject: f.subject } : {}),
+    // Only against a baseline (`--baseline`): "new", "unchanged" (baselined) or "absent" (fixed).
+    ...(f.baselineState !== undefined ? { baselineState: f.baselineState } : {}),
   };
 }
 
@@ -35,6 +39,8 @@ export function formatJson(report: Report): string {
       warnings: report.summary.warnings,
       infos: report.summary.infos,
       suppressed: report.summary.suppressed,
+      ...(report.summary.baselined !== undefined ? { baselined: report.summary.baselined } : {}),
+      ...(report.summary.fixed !== undefined ? { fixed: report.summary.fixed } : {}),
     },
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

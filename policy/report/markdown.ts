@@ -8,7 +8,7 @@
 import type { Report } from "../engine";
 import type { Finding, Severity } from "../types";
 import { printable } from "./printable";
-import { catalogFix, groupFindings, metaOf, plural, summarySentence } from "./text";
+import { catalogFix, groupFindings, metaOf, plural, standingOf, summarySentence } from "./text";
 
 const BADGE: Record<Severity, string> = { error: "🔴 error", warning: "🟡 warning", info: "🔵 info" };
 
@@ -51,14 +51,17 @@ function* markdownLines(report: Report): Generator<string> {
   yield* ["## bulwark policy report", ""];
   const verdict = s.errors > 0 ? "❌" : s.warnings > 0 ? "⚠️" : "✅";
   yield* [`${verdict} ${summarySentence(s)}`, ""];
-  yield "| Stacks | Resources | Errors | Warnings | Infos | Suppressed |";
-  yield "| ---: | ---: | ---: | ---: | ---: | ---: |";
-  yield `| ${s.stacks} | ${s.resources} | ${s.errors} | ${s.warnings} | ${s.infos} | ${s.suppressed} |`;
+  const against = s.baselined !== undefined || s.fixed !== undefined;
+  yield `| Stacks | Resources | Errors | Warnings | Infos | Suppressed |${against ? " Baselined | Fixed |" : ""}`;
+  yield `| ---: | ---: | ---: | ---: | ---: | ---: |${against ? " ---: | ---: |" : ""}`;
+  yield `| ${s.stacks} | ${s.resources} | ${s.errors} | ${s.warnings} | ${s.infos} | ${s.suppressed} |${against ? ` ${s.baselined ?? 0} | ${s.fixed ?? 0} |` : ""}`;
 
   for (const group of groupFindings(report.findings)) {
     const all = group.resources.flatMap((r) => r.findings);
-    const open = all.filter((f) => !f.suppressed);
+    const open = all.filter((f) => standingOf(f) === null);
     const suppressed = all.filter((f) => f.suppressed);
+    const baselined = all.filter((f) => standingOf(f) === "baselined");
+    const fixed = all.filter((f) => standingOf(f) === "fixed");
     yield* ["", `### Stack ${code(group.stack)}`, "", `File: ${code(group.file)}`, ""];
     if (open.length > 0) {
       yield "| Severity | Rule | Resource | Finding | Reference |";
@@ -77,6 +80,19 @@ function* markdownLines(report: Report): Generator<string> {
         yield `| ${f.severity} | ${cell(f.ruleId)} | ${resourceCell(f)} | ${cell(f.message)} | ${cell(f.suppressionReason ?? "")} |`;
       }
       yield* ["", "</details>"];
+    }
+    if (baselined.length > 0) {
+      yield* ["", "<details>", `<summary>${plural(baselined.length, "baselined finding")} (recorded in the baseline; they do not fail)</summary>`, ""];
+      yield "| Severity | Rule | Resource | Finding |";
+      yield "| --- | --- | --- | --- |";
+      for (const f of baselined) yield `| ${f.severity} | ${cell(f.ruleId)} | ${resourceCell(f)} | ${cell(f.message)} |`;
+      yield* ["", "</details>"];
+    }
+    if (fixed.length > 0) {
+      yield* ["", `${plural(fixed.length, "finding")} of the baseline fixed:`, ""];
+      yield "| Rule | Resource | Finding |";
+      yield "| --- | --- | --- |";
+      for (const f of fixed) yield `| ${cell(f.ruleId)} | ${resourceCell(f)} | ${cell(f.message)} |`;
     }
   }
 }

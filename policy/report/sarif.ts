@@ -11,6 +11,8 @@
  *   edits and line moves.
  * - Suppressed findings stay in the log with an `inSource` suppression and its justification;
  *   code scanning then shows them as dismissed instead of open.
+ * - Against a baseline (`--baseline`), each result has `baselineState`: `new`, `unchanged`
+ *   (recorded in the baseline) or `absent` (recorded, no longer found: a fixed finding, level note).
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
@@ -139,6 +141,8 @@ export function formatSarif(report: Report, options: SarifOptions = {}): string 
       ],
       partialFingerprints: { "bulwarkFindingHash/v1": fingerprint(f.ruleId, f.stack, f.address) },
       ...(f.suppressed ? { suppressions: [{ kind: "inSource", justification: f.suppressionReason ?? "" }] } : {}),
+      // Against a baseline (`--baseline`): new, unchanged (baselined) or absent (fixed), SARIF 2.1.0 §3.27.24.
+      ...(f.baselineState !== undefined ? { baselineState: f.baselineState } : {}),
       properties: { stack: f.stack, constructPath: f.constructPath },
     };
   });

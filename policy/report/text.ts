@@ -77,11 +77,24 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/** `2 errors, 1 warning, 0 infos, 1 suppressed in 2 stacks (5 resources)`. */
+/**
+ * `2 errors, 1 warning, 0 infos, 1 suppressed in 2 stacks (5 resources)`; against a baseline
+ * `…, 1 suppressed, 3 baselined, 1 fixed in …` (errors, warnings and infos are then the new ones only).
+ */
 export function summarySentence(s: Summary): string {
   const where = `in ${plural(s.stacks, "stack")} (${plural(s.resources, "resource")})`;
-  if (s.errors + s.warnings + s.infos + s.suppressed === 0) return `No findings ${where}.`;
-  return `${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}, ${plural(s.infos, "info")}, ${s.suppressed} suppressed ${where}.`;
+  const against = s.baselined !== undefined || s.fixed !== undefined;
+  const baseline = against ? `, ${s.baselined ?? 0} baselined, ${s.fixed ?? 0} fixed` : "";
+  if (s.errors + s.warnings + s.infos + s.suppressed + (s.baselined ?? 0) + (s.fixed ?? 0) === 0) return `No findings ${where}.`;
+  return `${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}, ${plural(s.infos, "info")}, ${s.suppressed} suppressed${baseline} ${where}.`;
+}
+
+/** `suppressed`, `baselined` (in the baseline, found again), `fixed` (in the baseline, gone), else null. */
+export function standingOf(f: Finding): "suppressed" | "baselined" | "fixed" | null {
+  if (f.suppressed) return "suppressed";
+  if (f.baselineState === "unchanged") return "baselined";
+  if (f.baselineState === "absent") return "fixed";
+  return null;
 }
 
 const SGR = {
@@ -116,12 +129,15 @@ export function formatText(report: Report, options: TextOptions = {}): string {
       const at = res.location ? `  ${paint("dim", printable(res.location))}` : "";
       lines.push(`  ${paint("bold", printable(res.address))}${res.constructPath ? `  ${paint("dim", `(${printable(res.constructPath)})`)}` : ""}${at}`);
       for (const f of res.findings) {
-        const label = f.suppressed ? "suppressed" : f.severity;
-        const style: Style = f.suppressed ? "dim" : SEVERITY_STYLE[f.severity];
-        const message = (f.suppressed ? `[${f.severity}] ` : "") + printable(f.message, { keepNewlines: true }).replace(/\n/g, `\n${CONTINUATION}`);
+        const standing = standingOf(f);
+        const label = standing ?? f.severity;
+        const style: Style = standing === "fixed" ? "green" : standing !== null ? "dim" : SEVERITY_STYLE[f.severity];
+        const message = (standing === "suppressed" || standing === "baselined" ? `[${f.severity}] ` : "") + printable(f.message, { keepNewlines: true }).replace(/\n/g, `\n${CONTINUATION}`);
         lines.push(`    ${paint(style, label.padEnd(LABEL_WIDTH))} ${paint("bold", printable(f.ruleId).padEnd(RULE_WIDTH))} ${message}`);
         if (f.suppressed) {
           lines.push(`${CONTINUATION}${paint("dim", `reason: ${printable(f.suppressionReason ?? "")}`)}`);
+        } else if (standing === "fixed") {
+          // The message says what was fixed; no fix hint.
         } else {
           const meta = metaOf(f.ruleId);
           const fix = catalogFix(f);

@@ -13,7 +13,11 @@ import {
  * Tunnel ids are compared as keys: a literal UUID literally (case-insensitive), a reference by its
  * expression (`${cloudflare_zero_trust_tunnel_cloudflared.x.id}` on both sides).
  * A hostname that is an unresolvable reference is matched against record names by expression
- * text; when no record uses the same expression it cannot be judged and is reported as a warning.
+ * text. When no record uses the same expression but a CNAME is named after its literal first
+ * label (`http_app` for `http_app.${var.zone}`), that record is named relative to the zone: an
+ * error, since provider v5 stores the full name and drifts on every plan (provider #5498).
+ * Otherwise it cannot be judged before apply (a module variable, an unknown for_each) and is
+ * reported as info: nothing known is wrong.
  */
 export const cf004 = defineResourceRule({
   id: "CF-004",
@@ -41,8 +45,16 @@ export const cf004 = defineResourceRule({
       const named = byName.get(hostname) ?? [];
       if (named.some((r) => isTunnelCname(r, tunnel, index))) continue;
       if (resolved === null && named.length === 0) {
+        const relative = relativeCname(raw, index);
+        if (relative) {
+          out.push({
+            address: res.address,
+            message: `Tunnel config ${res.address}: ingress[${rule.position}] hostname ${show(raw)} has only CNAME ${relative.record.address} named "${relative.label}", relative to the zone: provider v5 stores the full name, so the record drifts on every plan. Fix: set name = ${show(raw)} on ${relative.record.address} (the same expression as the ingress hostname), type = "CNAME", proxied = true, content = "${describeKey(tunnel)}.cfargotunnel.com".`,
+          });
+          continue;
+        }
         out.push({
-          severity: "warning",
+          severity: "info",
           address: res.address,
           message: `Tunnel config ${res.address}: ingress[${rule.position}] hostname ${show(raw)} is not known until apply and no cloudflare_dns_record uses the same expression as its name, so its CNAME cannot be checked. Fix: name the proxied CNAME with the same expression, content "${describeKey(tunnel)}.cfargotunnel.com".`,
         });
@@ -79,6 +91,17 @@ function recordName(r: IndexedResource, index: StackIndex): string | null {
   const n = r.body.name;
   if (typeof n !== "string") return null;
   return index.resolveString(n) ?? n;
+}
+
+/** A CNAME named after the literal first label of an unresolved hostname (`http_app` for `http_app.${var.zone}`). */
+function relativeCname(raw: string, index: StackIndex): { record: IndexedResource; label: string } | null {
+  const t = raw.trim();
+  const dot = t.indexOf(".");
+  if (dot <= 0) return null;
+  const label = t.slice(0, dot);
+  if (label.includes("${") || label.includes("}")) return null;
+  const record = (recordsByName(index).get(label) ?? []).find(isCname);
+  return record ? { record, label } : null;
 }
 
 function isCname(r: IndexedResource): boolean {

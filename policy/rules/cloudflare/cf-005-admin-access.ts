@@ -2,7 +2,7 @@ import { defineStackRule } from "../../rule";
 import { nist800190, doc } from "../references";
 import type { IndexedResource, RuleResult, StackIndex } from "../../types";
 import {
-  DNS_RECORD, TUNNEL_CONFIG, blocks, coveringApps, isAdminHost, literalHost, matchesAllHosts, recordType, tunnelConfigView,
+  DNS_RECORD, TUNNEL_CONFIG, blocks, coveringApps, hostKey, isAdminHost, literalHost, matchesAllHosts, recordType, tunnelConfigView,
 } from "./util";
 
 // Record types that put a hostname on the web; TXT/MX/… names serve no admin interface.
@@ -17,7 +17,9 @@ const WEB_RECORD_TYPES = new Set(["A", "AAAA", "CNAME"]);
  * (finding on the record) — a record is not reported again when a tunnel ingress serves the same
  * hostname. Access domains are compared by host part; an application limited to a path
  * (`staff.example.org/admin`) leaves the rest of the host open and yields a warning, not an error.
- * Hostnames that are unresolvable references cannot be classified and are skipped.
+ * A hostname not known before apply is judged by its expression as written: a literal first label
+ * (`grafana.${var.domain}`) is still admin-like, and an Access domain written as the same expression
+ * (or `*.${var.domain}`) covers it; a hostname whose first label is itself unknown is skipped.
  */
 export const cf005 = defineStackRule({
   id: "CF-005",
@@ -34,7 +36,7 @@ export const cf005 = defineStackRule({
       const seen = new Set<string>();
       for (const rule of tunnelConfigView(config).ingress ?? []) {
         if (matchesAllHosts(rule.body.hostname)) continue;
-        const host = literalHost(rule.body.hostname, index)?.toLowerCase();
+        const host = hostKey(rule.body.hostname, index)?.toLowerCase();
         if (!host || seen.has(host)) continue;
         seen.add(host);
         servedByTunnel.add(host);
@@ -74,9 +76,9 @@ function judge(host: string, res: IndexedResource, where: string, index: StackIn
 
 /** The record's full hostname, lower-case: a short name is qualified with its in-stack zone's name when known. */
 function qualifiedRecordName(record: IndexedResource, index: StackIndex): string | null {
-  const name = literalHost(record.body.name, index)?.toLowerCase().replace(/\.$/, "");
+  const name = hostKey(record.body.name, index)?.toLowerCase().replace(/\.$/, "");
   if (!name) return null;
-  if (name.includes(".")) return name;
+  if (name.includes(".") || name.includes("${")) return name;
   const zone = zoneName(record.body.zone_id, index);
   if (zone === null) return name;
   return name === "@" ? zone : `${name}.${zone}`;

@@ -8,7 +8,10 @@ const POLICY_LESS_TYPES = new Set(["bookmark"]);
 
 /**
  * CF-006: an Access application must have at least one policy, and no `allow` policy may include
- * `everyone` (that lets any identity with a one-time PIN in). Policies are read both as reusable
+ * `everyone` (that lets any identity with a one-time PIN in). A `non_identity` or `bypass` policy
+ * that includes `everyone` is worse: it lets every request through without any login (Cloudflare
+ * documents `bypass` as turning Access off for the matching requests, and `non_identity` as
+ * deciding on non-identity attributes only, which `everyone` always satisfies). Policies are read both as reusable
  * `cloudflare_zero_trust_access_policy` resources referenced from `policies[].id` and inline in
  * `policies[]`. A `require` list does not excuse it: login-method or MFA requirements still admit
  * any identity. Policies referenced by a literal id (managed
@@ -19,7 +22,7 @@ export const cf006 = defineResourceRule({
   severity: "error",
   pack: "cloudflare-edge",
   title: "Access application open to everyone",
-  description: "An Access application has no policy, or an `allow` policy that includes `everyone`.",
+  description: "An Access application has no policy, or an `allow`, `non_identity` or `bypass` policy that includes `everyone`.",
   fix: "Attach policies that allow only named identities, groups or ranges.",
   references: [doc("Cloudflare documentation: Access policies", "https://developers.cloudflare.com/cloudflare-one/policies/access/")],
   types: [ACCESS_APP],
@@ -43,10 +46,16 @@ export const cf006 = defineResourceRule({
       const [policy, name] = target ? [target.body as Json, target.address] : [entry, "an inline policy"];
       if (seen.has(name) && target) continue;
       seen.add(name);
-      if (allowsEveryone(policy)) {
+      const decision = everyoneDecision(policy);
+      if (decision === "allow") {
         out.push({
           address: res.address,
           message: `Access application ${res.address} is attached to ${name}, which has decision "allow" and includes everyone: any person who can receive a login code gets in. Fix: replace the everyone include with email, email_domain, group or ip conditions.`,
+        });
+      } else if (decision !== null) {
+        out.push({
+          address: res.address,
+          message: `Access application ${res.address} is attached to ${name}, which has decision "${decision}" and includes everyone: every request gets through without any login (${decision === "bypass" ? "bypass turns Access off for the requests it matches" : "non_identity decides without identity, and everyone always matches"}). Fix: include only service tokens or ip ranges you trust in the ${decision} policy, or make it an allow policy for named identities.`,
         });
       }
     }
@@ -54,8 +63,12 @@ export const cf006 = defineResourceRule({
   },
 });
 
-function allowsEveryone(policy: Json): boolean {
+/** Decisions that let the requests a policy includes through. */
+const ADMITTING = new Set(["allow", "non_identity", "bypass"]);
+
+/** The policy's decision when it admits requests and includes everyone, else null. */
+function everyoneDecision(policy: Json): string | null {
   const decision = typeof policy.decision === "string" ? policy.decision.trim().toLowerCase() : "";
-  if (decision !== "allow") return false;
-  return hasCondition(policy.include, "everyone");
+  if (!ADMITTING.has(decision)) return null;
+  return hasCondition(policy.include, "everyone") ? decision : null;
 }

@@ -1,7 +1,7 @@
 import { defineResourceRule } from "../../rule";
 import { doc } from "../references";
 import type { RuleResult, StackIndex } from "../../types";
-import { TUNNEL_CONFIG, blocks, coveringApps, isTrue, literalHost, matchesAllHosts, tunnelConfigView, type Coverage } from "./util";
+import { TUNNEL_CONFIG, blocks, coveringApps, hostKey, isTrue, matchesAllHosts, tunnelConfigView, type Coverage } from "./util";
 
 /**
  * CF-009: behind Access, cloudflared should still validate the Access JWT at the origin
@@ -12,7 +12,8 @@ import { TUNNEL_CONFIG, blocks, coveringApps, isTrue, literalHost, matchesAllHos
  * replaces, not merges, the access block). `aud_tag` must reference the `aud` of one of the
  * applications covering the hostname (`${cloudflare_zero_trust_access_application.x.aud}`); a
  * literal aud cannot be matched to an in-stack application and does not count. Values given as
- * unresolvable `${…}` expressions are unknown and not reported.
+ * unresolvable `${…}` expressions are unknown and not reported; a hostname given as one is covered
+ * by an application whose domain is the same expression (util.ts `hostKey`).
  */
 export const cf009 = defineResourceRule({
   id: "CF-009",
@@ -29,7 +30,8 @@ export const cf009 = defineResourceRule({
     const out: RuleResult[] = [];
     for (const rule of view.ingress ?? []) {
       if (matchesAllHosts(rule.body.hostname)) continue;
-      const host = literalHost(rule.body.hostname, index);
+      // A hostname not known before apply is matched by expression (an Access domain written the same way covers it).
+      const host = hostKey(rule.body.hostname, index);
       if (!host) continue;
       const apps = coveringApps(host, index);
       if (apps.length === 0) continue;

@@ -212,8 +212,22 @@ export interface Coverage {
 // Paths that mean "the whole host" in an Access domain.
 const WHOLE_HOST_PATHS = new Set(["", "/", "/*", "*"]);
 
+/**
+ * A hostname as the Access and tunnel rules compare it: the literal (resolved) host, or, when it
+ * is not known before apply, the expression as written (`grafana.${var.domain}`), which equals the
+ * same expression elsewhere in the stack (an Access domain written like the ingress hostname
+ * covers it). Null for anything else (absent, empty, not a string).
+ */
+export function hostKey(value: unknown, index: StackIndex): string | null {
+  const literal = literalHost(value, index);
+  if (literal !== null) return literal;
+  if (typeof value !== "string") return null;
+  const t = value.trim();
+  return t === "" ? null : t;
+}
+
 function coverageEntry(app: IndexedResource, value: unknown, index: StackIndex): CoverageEntry | null {
-  const s = literalHost(value, index);
+  const s = hostKey(value, index);
   if (s === null) return null;
   const noScheme = s.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
   const slash = noScheme.indexOf("/");
@@ -258,7 +272,9 @@ function coverageEntries(index: StackIndex): ReadonlyMap<string, readonly Covera
 /**
  * Access applications covering a hostname: a domain equal to it (host part, case-insensitive),
  * or `*.<parent>` where `<parent>` is the hostname without its first label. A domain with a path
- * (`staff.example.org/admin`) covers the host but is marked `pathOnly`.
+ * (`staff.example.org/admin`) covers the host but is marked `pathOnly`. The hostname may be an
+ * expression (`hostKey`): it is then covered by a domain written as the same expression, or by
+ * `*.<the same parent expression>` (`*.${var.domain}` covers `grafana.${var.domain}`).
  */
 export function coveringApps(hostname: string, index: StackIndex): Coverage[] {
   const host = hostname.trim().replace(/\.$/, "").toLowerCase();

@@ -222,7 +222,7 @@ function contextsState(path: string, contexts: readonly (string | Unknown)[] | U
 const GRAPHQL_REVIEWS_FIX = "add `required_pull_request_reviews { required_approving_review_count = 2 }`";
 const COUNT_FIX = "set `required_approving_review_count = 2` (or more)";
 
-function normalizeBranchProtection(res: IndexedResource, index: StackIndex, v3: boolean): Protection {
+export function normalizeBranchProtection(res: IndexedResource, index: StackIndex, v3: boolean): Protection {
   const body = res.body as Json;
   const prr = block(body, "required_pull_request_reviews");
   const prrAbsent = "`required_pull_request_reviews` is absent";
@@ -265,7 +265,7 @@ function normalizeBranchProtection(res: IndexedResource, index: StackIndex, v3: 
   };
 }
 
-function normalizeRuleset(res: IndexedResource, index: StackIndex): Protection {
+export function normalizeRuleset(res: IndexedResource, index: StackIndex): Protection {
   const body = res.body as Json;
   const rules = block(body, "rules");
   const pr = block(rules, "pull_request");
