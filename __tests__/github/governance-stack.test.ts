@@ -11,7 +11,7 @@ function governanceStack(config: DeploymentConfig = exampleConfig()): Governance
 }
 
 describe("GovernanceStack", () => {
-  test("snapshot of the seed 000 repositories, which pass policy", () => {
+  test("snapshot of the example's build and deploy repositories ([roadmap koha.1.1]), which pass policy", () => {
     const stack = governanceStack();
     const json = synthStackJson(stack);
     expect(json).toMatchSnapshot();
@@ -57,7 +57,7 @@ describe("GovernanceStack", () => {
             name: "site",
             description: "Public site",
             visibility: "public",
-            requiredChecks: ["build", "actions-pinned"],
+            requiredChecks: ["hadolint", "actions-pinned"],
             codeOwners: [{ pattern: "*", owners: ["@acme/web"] }],
             defaultBranch: "trunk",
             secretScanning: true,
@@ -72,11 +72,45 @@ describe("GovernanceStack", () => {
     const r = json.resource;
     expect(r.github_repository.site).toMatchObject({ name: "site", visibility: "public", description: "Public site" });
     expect(r.github_repository.site.security_and_analysis.advanced_security).toBeUndefined();
-    expect(r.github_branch_protection.site).toMatchObject({ pattern: "trunk", required_status_checks: [{ strict: true, contexts: ["build", "actions-pinned"] }] });
+    expect(r.github_branch_protection.site).toMatchObject({ pattern: "trunk", required_status_checks: [{ strict: true, contexts: ["hadolint", "actions-pinned"] }] });
     expect(r.github_branch_default.site).toMatchObject({ branch: "trunk", rename: true });
     expect(r.github_repository_file.site_codeowners.content).toContain("*  @acme/web\n");
     expect(stack).toPassPolicy();
     expect(policyFindings(stack).filter((f) => !f.suppressed)).toEqual([]);
+  });
+
+  test("every required check of every governed repository is the name of a job in a managed workflow of that repository", () => {
+    const stack = governanceStack();
+    const files = (synthStackJson(stack) as Json).resource.github_repository_file as Record<string, { file: string; content: string }>;
+    for (const gov of stack.governance) {
+      const jobNames = gov.workflows.flatMap((w) => w.jobs);
+      for (const check of gov.requiredChecks) expect({ repo: gov.repositoryName, check, produced: jobNames.includes(check) }).toEqual({ repo: gov.repositoryName, check, produced: true });
+      // What the construct reports is what the stack writes.
+      for (const w of gov.workflows) expect(files[`${gov.logicalName}_${w.id}`]).toMatchObject({ file: w.path });
+    }
+  });
+
+  test("workflow settings of a repository entry reach the construct: role, owner guard, external checks, verified images", () => {
+    const base = exampleConfig();
+    const digest = `ghcr.io/example-org/koha-docker-build:24.11@sha256:${"b".repeat(64)}`;
+    // The settings of RepositoryWorkflowSettings (stacks/governance.ts), declared by the schema.
+    const config: DeploymentConfig = {
+      ...base,
+      github: {
+        ...base.github,
+        repositories: [
+          { ...base.github.repositories[0], requiredChecks: undefined, role: "build" },
+          { ...base.github.repositories[1], role: "deploy", verifyImages: [{ image: digest, signer: "example-org/koha-docker-build" }], externalChecks: { e2e: "e2e.yml, maintained in the repository" }, requiredChecks: ["bulwark-check", "secret-scan", "actions-pinned", "e2e"] },
+        ],
+      },
+    };
+    const stack = governanceStack(config);
+    expect(stack.governance.map((g) => g.role)).toEqual(["build", "deploy"]);
+    const files = (synthStackJson(stack) as Json).resource.github_repository_file;
+    expect(files.koha_docker_build_workflow_publish.content).toContain("if: github.repository == 'example-org/koha-docker-build' && github.event_name == 'push'");
+    expect(files.koha_deploy_workflow_deploy.content).toContain(`IMAGE: ${digest}`);
+    expect(Object.fromEntries(stack.governance[1].externalChecks)).toEqual({ e2e: "e2e.yml, maintained in the repository" });
+    expect(stack).toPassPolicy();
   });
 
   test("declares no services: no name under images: is valid for it", () => {

@@ -9,6 +9,8 @@ import {
   type RepositoryGovernanceProps,
 } from "../../constructs/github/repository-governance";
 import { renderCodeOwners } from "../../constructs/github/templates";
+import type { RepositoryRole } from "../../constructs/github/workflows";
+import { PINNED_ACTIONS } from "../../knowledge/github";
 import { policyFindings, synthStackJson } from "../../policy/testing";
 import type { Finding } from "../../policy/types";
 
@@ -97,7 +99,17 @@ describe("RepositoryGovernance defaults", () => {
     expect(r.github_actions_repository_permissions.koha_deploy).toMatchObject({
       enabled: true,
       allowed_actions: "selected",
-      allowed_actions_config: { github_owned_allowed: true, verified_allowed: true, patterns_allowed: ["hadolint/hadolint-action@*", "aquasecurity/*"] },
+      allowed_actions_config: {
+        github_owned_allowed: true,
+        verified_allowed: true,
+        // The listed patterns, then the managed workflows' third-party actions at their pinned SHA only.
+        patterns_allowed: [
+          "hadolint/hadolint-action@*",
+          "aquasecurity/*",
+          `aquasecurity/trivy-action@${PINNED_ACTIONS.trivy.sha}`,
+          `hadolint/hadolint-action@${PINNED_ACTIONS.hadolint.sha}`,
+        ],
+      },
     });
     expect(r.github_workflow_repository_permissions.koha_deploy).toMatchObject({ default_workflow_permissions: "read", can_approve_pull_request_reviews: false });
     expect(r.github_repository_dependabot_security_updates.koha_deploy).toMatchObject({ enabled: true, repository: "${github_repository.koha_deploy.name}" });
@@ -166,6 +178,11 @@ describe("RepositoryGovernance protection", () => {
       koha_deploy_issue_template_config: ".github/ISSUE_TEMPLATE/config.yml",
       koha_deploy_security_policy: "SECURITY.md",
       koha_deploy_dependabot: ".github/dependabot.yml",
+      koha_deploy_gitignore: ".gitignore",
+      koha_deploy_dockerignore: ".dockerignore",
+      koha_deploy_pre_commit_config: ".pre-commit-config.yaml",
+      koha_deploy_workflow_checks: ".github/workflows/bulwark-checks.yml",
+      koha_deploy_workflow_image: ".github/workflows/bulwark-image.yml",
     });
     for (const f of Object.values(files)) {
       expect(f).toMatchObject({ branch: "main", overwrite_on_create: false, lifecycle: { ignore_changes: ["content"] } });
@@ -279,8 +296,9 @@ describe("RepositoryGovernance protection", () => {
 describe("RepositoryGovernance additive methods", () => {
   test("addRequiredCheck appends to the required checks in both modes", () => {
     for (const mode of MODES) {
-      const { stack, gov } = setup({ mode, requiredChecks: ["build", SHA_PINNING_CHECK] });
-      gov.addRequiredCheck("e2e");
+      const { stack, gov } = setup({ mode, requiredChecks: ["build", SHA_PINNING_CHECK], externalChecks: { build: "build.yml, maintained in the repository" } });
+      gov.addRequiredCheck("e2e", { producedBy: "the e2e GitHub App" });
+      expect(Object.fromEntries(gov.externalChecks)).toEqual({ build: "build.yml, maintained in the repository", e2e: "the e2e GitHub App" });
       expect(gov.requiredChecks).toEqual(["build", SHA_PINNING_CHECK, "e2e"]);
       const r = resources(stack);
       const contexts =
@@ -292,7 +310,7 @@ describe("RepositoryGovernance additive methods", () => {
   });
 
   test("requiredChecks without the SHA-pinning check warn at synth", () => {
-    const { stack, gov } = setup({ requiredChecks: ["build"] });
+    const { stack, gov } = setup({ requiredChecks: ["build"], externalChecks: { build: "build.yml, maintained in the repository" } });
     expect(gov.enforcesActionPinning).toBe(false);
     const warnings = (stack.node.findAll().flatMap((c) => c.node.metadata) as Array<{ type: string; data: string }>).filter((m) => m.type === "@cdktf/warn");
     expect(warnings.map((w) => w.data)).toEqual([expect.stringContaining(`requiredChecks does not include "${SHA_PINNING_CHECK}"`)]);
@@ -306,13 +324,16 @@ describe("RepositoryGovernance additive methods", () => {
     expect(content.split("\n").filter((l) => l !== "" && !l.startsWith("#"))).toEqual([
       "*       @org/platform",
       "/docs/  @org/docs docs@example.org",
-      "/.github/workflows/      @org/platform",
-      "/.github/CODEOWNERS      @org/platform",
-      "/.github/dependabot.yml  @org/platform",
-      "/SECURITY.md             @org/platform",
-      "Dockerfile               @org/images",
-      "/scripts/koha-setup/     @org/platform",
-      "docker-compose.yaml      @org/platform",
+      "/.github/workflows/       @org/platform",
+      "/.github/CODEOWNERS       @org/platform",
+      "/.github/dependabot.yml   @org/platform",
+      "/SECURITY.md              @org/platform",
+      "/.gitignore               @org/platform",
+      "/.dockerignore            @org/platform",
+      "/.pre-commit-config.yaml  @org/platform",
+      "Dockerfile                @org/images",
+      "/scripts/koha-setup/      @org/platform",
+      "docker-compose.yaml       @org/platform",
     ]);
   });
 
@@ -320,7 +341,7 @@ describe("RepositoryGovernance additive methods", () => {
     const { stack } = setup({ codeOwners: [], criticalPathOwners: ["@org/security"] });
     const content = resources(stack).github_repository_file.koha_deploy_codeowners.content as string;
     expect(content).not.toContain("# Repository owners");
-    expect(content).toContain("/.github/workflows/      @org/security\n");
+    expect(content).toContain("/.github/workflows/       @org/security\n");
     expect(stack).toPassPolicy();
   });
 
@@ -363,8 +384,31 @@ describe("RepositoryGovernance validation errors name the construct, the prop an
     ["approvals not an integer", { requiredApprovals: 1.5 }, /requiredApprovals is 1.5/],
     ["approvals above GitHub's maximum", { requiredApprovals: 7 }, /requiredApprovals is 7.*at most 6/],
     ["empty required checks", { requiredChecks: [] }, /requiredChecks is empty, so nothing has to pass before merging \(GH-004\)\. Fix: list your CI check names/],
-    ["blank check name", { requiredChecks: ["build", " "] }, /requiredChecks has an empty or padded check name " "\. Fix:/],
-    ["duplicate check", { requiredChecks: ["build", "build"] }, /requiredChecks requires "build" twice/],
+    ["blank check name", { requiredChecks: ["hadolint", " "] }, /requiredChecks has an empty or padded check name " "\. Fix:/],
+    ["duplicate check", { requiredChecks: ["hadolint", "hadolint"] }, /requiredChecks requires "hadolint" twice/],
+    [
+      "a required check nothing produces",
+      { requiredChecks: ["build", SHA_PINNING_CHECK] },
+      /requiredChecks requires check "build", but no managed workflow produces it and nothing was declared to, so every pull request would wait for it forever \(GH-015\)\. Fix: use a managed check \(actions-pinned, .*\), or say what reports it: externalChecks: \{ "build": /,
+    ],
+    ["external check without a producer", { externalChecks: { e2e: " " } }, /externalChecks check "e2e": producedBy " " does not say what reports the check\. Fix: name the workflow/],
+    ["bad role", { role: "release" as RepositoryRole }, /role "release" is not a repository role.*Fix: use "build", "deploy" or "other"/],
+    ["build role without owner", { role: "build" }, /owner is missing; role "build" writes a publish job guarded by `github\.repository == '<owner>\/koha-deploy'`.*Fix: give owner:/],
+    ["bad owner", { owner: "-bad owner" }, /owner "-bad owner" is not a GitHub user or organization name/],
+    ["bad image", { owner: "example-org", role: "build", image: "GHCR.io/Org/App:1.0" }, /image "GHCR\.io\/Org\/App:1\.0" is not an image name without tag/],
+    ["dockerfile outside the repository", { dockerfile: "../Dockerfile" }, /dockerfile "\.\.\/Dockerfile" is not a relative path inside the repository/],
+    ["verifyImages outside a deploy repository", { verifyImages: [{ image: `ghcr.io/o/a:1@sha256:${"a".repeat(64)}`, signer: "o/a" }] }, /verifyImages only applies to role "deploy"/],
+    [
+      "verifyImages without a digest",
+      { role: "deploy", owner: "example-org", verifyImages: [{ image: "ghcr.io/o/a:1.0", signer: "o/a" }] },
+      /verifyImages\[0\]\.image "ghcr\.io\/o\/a:1\.0" is not pinned by digest; a tag can be moved after its signature was checked\. Fix: pin it as/,
+    ],
+    [
+      "verifyImages with a bad signer",
+      { role: "deploy", owner: "example-org", verifyImages: [{ image: `ghcr.io/o/a:1@sha256:${"a".repeat(64)}`, signer: "o" }] },
+      /verifyImages\[0\]\.signer "o" is not an owner\/name repository/,
+    ],
+    ["deploy secret given as a literal", { role: "deploy", owner: "example-org", deploySecrets: { TF_VAR_db_password: "hunter2 hunter2" } }, /deploySecrets\["TF_VAR_db_password"\] "hunter2 hunter2" is not an Actions secret name \(the value comes from secrets\.<NAME>, never a literal\)/],
     [
       "ruleset bypass without a reason",
       { bypassActors: [{ actorType: "OrganizationAdmin", reason: "" }] },
@@ -440,8 +484,8 @@ test("renderCodeOwners is deterministic and puts critical paths last", () => {
   const text = renderCodeOwners([{ pattern: "*", owners: ["@a/b"] }], ["@a/b"]);
   expect(renderCodeOwners([{ pattern: "*", owners: ["@a/b"] }], ["@a/b"])).toBe(text);
   const lines = text.trimEnd().split("\n");
-  expect(lines[lines.length - 1]).toBe("docker-compose.yaml      @a/b");
-  expect(lines.indexOf("*  @a/b")).toBeLessThan(lines.indexOf("/.github/workflows/      @a/b"));
+  expect(lines[lines.length - 1]).toBe("docker-compose.yaml       @a/b");
+  expect(lines.indexOf("*  @a/b")).toBeLessThan(lines.indexOf("/.github/workflows/       @a/b"));
 });
 
 describe("RepositoryGovernance never overwrites a person's files unless asked", () => {

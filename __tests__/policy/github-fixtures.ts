@@ -135,6 +135,48 @@ export interface GithubStackOptions {
   readonly extra?: Record<string, Record<string, Json>>;
   /** Addresses to leave out (`github_repository_file.codeowners`). */
   readonly omit?: readonly string[];
+  /**
+   * Checks of repository `app` declared as produced outside the stack (GH-015), check → producer.
+   * @default DECLARED_CHECKS (the checks the protection builders require); null for none
+   */
+  readonly declared?: Record<string, string> | null;
+}
+
+/** The local GH-015 reads for repository `app`, as RepositoryGovernance writes it. */
+export const DECLARED_LOCAL = "bulwark_produced_checks_app";
+
+/** What the default protections require ("ci / test"; "ci" in a few tests), declared as produced by a workflow kept in the repository. */
+export const DECLARED_CHECKS: Record<string, string> = {
+  "ci / test": "ci.yml, maintained in the repository",
+  ci: "ci.yml, maintained in the repository",
+};
+
+/** `locals` declaring checks of a repository as produced outside the stack's workflows. */
+export function producedChecks(checks: Record<string, string>, repository = "${github_repository.app.name}"): Json {
+  return { repository, checks };
+}
+
+/** A compliant workflow: pinned actions, `permissions: {}` at the top, a job per check name, on pull requests. */
+export function workflowYaml(jobs: readonly string[] = ["ci / test"], header = "permissions: {}\n", on = "on:\n  pull_request:\n  push:\n    branches: [main]\n"): string {
+  const body = jobs
+    .map((name, i) =>
+      `  job${i}:\n    name: ${JSON.stringify(name)}\n    runs-on: ubuntu-24.04\n    permissions:\n      contents: read\n    steps:\n` +
+      "      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n" +
+      "      - run: echo \"$${{ github.sha }}\"\n",
+    )
+    .join("");
+  return `name: ci\n${on}${header}jobs:\n${body}`;
+}
+
+/** A `github_repository_file` holding a workflow of repository `app` (content as Terraform JSON holds it: `$${`). */
+export function workflowFile(content: string = workflowYaml(), overrides: Json = {}): Json {
+  return {
+    repository: "${github_repository.app.name}",
+    file: ".github/workflows/ci.yml",
+    content,
+    overwrite_on_create: true,
+    ...overrides,
+  };
 }
 
 /** A compliant stack for repository `app`, protected in the given mode. */
@@ -157,7 +199,8 @@ export function githubStack(options: GithubStackOptions = {}): Json {
     const byName = resources[address.slice(0, dot)];
     if (byName) delete byName[address.slice(dot + 1)];
   }
-  return tf(resources);
+  const declared = options.declared === undefined ? DECLARED_CHECKS : options.declared;
+  return declared === null ? tf(resources) : tf(resources, { locals: { [DECLARED_LOCAL]: producedChecks(declared) } });
 }
 
 /** Findings of the GH rules (or of one of them) only. */

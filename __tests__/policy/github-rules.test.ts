@@ -1,7 +1,7 @@
 /**
  * GH-001 … GH-014 (integrations/github 6.9.0) over hand-written Terraform JSON, in the three
  * protection modes: github_branch_protection (GraphQL), github_branch_protection_v3, and
- * github_repository_ruleset.
+ * github_repository_ruleset. (GH-015 and GH-016: github-workflow-rules.test.ts.)
  */
 import { CATALOG } from "../../policy/catalog";
 import { ALL_RULES } from "../../policy/rules";
@@ -17,6 +17,7 @@ import {
   ghHits,
   ghMessages,
   githubStack,
+  producedChecks,
   repository,
   rulesetRules,
   ruleset,
@@ -32,7 +33,7 @@ const FILE = "github_repository_file.codeowners";
 describe("GH rule registration", () => {
   test("the github folder registers exactly the GH-* catalog ids, in id order", () => {
     const ids = [
-      "GH-001", "GH-002", "GH-003", "GH-004", "GH-005", "GH-006", "GH-007", "GH-008", "GH-009", "GH-010", "GH-011", "GH-012", "GH-013", "GH-014",
+      "GH-001", "GH-002", "GH-003", "GH-004", "GH-005", "GH-006", "GH-007", "GH-008", "GH-009", "GH-010", "GH-011", "GH-012", "GH-013", "GH-014", "GH-015", "GH-016",
     ];
     expect(RULES.map((r) => r.meta.id)).toEqual(ids);
     expect(ALL_RULES.filter((r) => r.meta.domain === "GH").map((r) => r.meta.id)).toEqual(ids);
@@ -578,6 +579,8 @@ describe("scale", () => {
       github_workflow_repository_permissions: {},
       github_actions_repository_permissions: {},
     };
+    // Each repository declares its required "ci / test" as produced elsewhere (GH-015).
+    const locals: Record<string, unknown> = {};
     for (let i = 0; i < 2000; i++) {
       const n = `r${i}`;
       resources.github_repository[n] = repository({ name: n });
@@ -585,8 +588,51 @@ describe("scale", () => {
       resources.github_repository_file[n] = codeownersFile({ repository: `\${github_repository.${n}.name}` });
       resources.github_workflow_repository_permissions[n] = workflowPermissions({ repository: n });
       resources.github_actions_repository_permissions[n] = actionsPermissions({ repository: n });
+      locals[`bulwark_produced_checks_${n}`] = producedChecks({ "ci / test": "ci.yml, maintained in the repository" }, `\${github_repository.${n}.name}`);
     }
     // Each repository is matched to its own protection and files (timing belongs in `npm run bench`).
-    expect(ghFindings(tf(resources))).toEqual([]);
+    expect(ghFindings(tf(resources, { locals }))).toEqual([]);
+  });
+});
+
+describe("protections of a repository not created in the stack (data source, literal name)", () => {
+  const PROTECTION_RULES = ["GH-002", "GH-003", "GH-004", "GH-005", "GH-006", "GH-007", "GH-008", "GH-009"];
+  const outside = (resource: Record<string, Record<string, unknown>>) => ({
+    data: { github_repository: { app: { name: "app" } } },
+    resource,
+  });
+  const hitsOf = (json: Record<string, unknown>) => PROTECTION_RULES.flatMap((id) => ghHits(json, id));
+
+  test("non-compliant: a ruleset on data.github_repository.app.name is judged on its own weaknesses", () => {
+    const json = outside({ github_repository_ruleset: { main: ruleset({
+      repository: "${data.github_repository.app.name}",
+      bypass_actors: [{ actor_id: 5, actor_type: "RepositoryRole", bypass_mode: "always" }],
+      rules: rulesetRules({ deletion: false, non_fast_forward: false, required_signatures: false }),
+      depends_on: undefined,
+    }) } });
+    expect(hitsOf(json)).toEqual([`GH-005 warning ${RS}`, `GH-006 error ${RS}`, `GH-007 error ${RS}`, `GH-007 error ${RS}`]);
+    expect(ghMessages(json, "GH-006")[0]).toMatch(/of repository `app` \(not managed in this stack: the repository's own settings are not judged\)/);
+    expect(ghHits(json, "GH-001")).toEqual([]);
+  });
+
+  test("non-compliant: a v3 protection of `main` on a literal repository name; a literal name of the stack's repository stays the stack's", () => {
+    const json = outside({ github_branch_protection_v3: { main: { repository: "elsewhere", branch: "main", enforce_admins: false } } });
+    expect(hitsOf(json)).toEqual(expect.arrayContaining([`GH-002 error ${V3}`, `GH-005 error ${V3}`, `GH-006 error ${V3}`]));
+    expect(ghMessages(json, "GH-005")[0]).toContain("of repository `elsewhere` (not managed in this stack");
+  });
+
+  test("compliant: a fully configured ruleset and protection on outside repositories raise nothing; other branches and disabled rulesets are not judged", () => {
+    expect(hitsOf(outside({ github_repository_ruleset: { main: ruleset({ repository: "${data.github_repository.app.name}", depends_on: undefined }) } }))).toEqual([]);
+    expect(hitsOf(outside({ github_branch_protection: { main: branchProtection({ repository_id: "docs", depends_on: undefined }) } }))).toEqual([]);
+    expect(hitsOf(outside({ github_branch_protection: { main: { repository_id: "docs", pattern: "release/*" } } }))).toEqual([]);
+    expect(hitsOf(outside({ github_repository_ruleset: { main: ruleset({ repository: "docs", enforcement: "disabled", rules: {} }) } }))).toEqual([]);
+  });
+
+  test("two protections of the same outside repository are layered: an aspect either satisfies is satisfied", () => {
+    const json = outside({
+      github_repository_ruleset: { main: ruleset({ repository: "${data.github_repository.app.name}", rules: rulesetRules({ required_signatures: false }), depends_on: undefined }) },
+      github_branch_protection: { main: branchProtection({ repository_id: "app", depends_on: undefined }) },
+    });
+    expect(hitsOf(json)).toEqual([]);
   });
 });

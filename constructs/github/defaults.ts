@@ -10,20 +10,48 @@
  */
 export const SHA_PINNING_CHECK = "actions-pinned";
 
+/** Check names: each is the `name:` of the managed job that reports it. */
+export const HADOLINT_CHECK = "hadolint";
+export const SHELLCHECK_CHECK = "shellcheck";
+export const TRIVY_CONFIG_CHECK = "trivy-config";
+export const TRIVY_IMAGE_CHECK = "trivy-image";
+export const SECRET_SCAN_CHECK = "secret-scan";
+export const COMPOSE_VALIDATE_CHECK = "compose-validate";
+/** `bulwark check` of the synthesized stacks, with its SARIF report uploaded to code scanning. */
+export const BULWARK_CHECK = "bulwark-check";
+/** `cdktf diff` on pull requests (only from branches of the repository: forks get no secrets). */
+export const CDKTF_DIFF_CHECK = "cdktf-diff";
+
 /**
- * Status checks required on the default branch (hadolint, shellcheck, trivy
- * config, trivy image, secret scan, compose validation) plus the SHA-pinning check (§2.2).
- * The names are the check-run names your workflows report (the job `name:`, or the job id).
+ * Status checks required on the default branch of a repository with role "other" (hadolint,
+ * shellcheck, trivy config, trivy image, secret scan, compose validation) plus the SHA-pinning
+ * check (§2.2). The names are the check-run names the managed workflows report (the job `name:`).
  */
 export const DEFAULT_REQUIRED_CHECKS: readonly string[] = [
-  "hadolint",
-  "shellcheck",
-  "trivy-config",
-  "trivy-image",
-  "secret-scan",
-  "compose-validate",
+  HADOLINT_CHECK,
+  SHELLCHECK_CHECK,
+  TRIVY_CONFIG_CHECK,
+  TRIVY_IMAGE_CHECK,
+  SECRET_SCAN_CHECK,
+  COMPOSE_VALIDATE_CHECK,
   SHA_PINNING_CHECK,
 ];
+
+/** Build repository ([roadmap koha.1.3], [roadmap koha.2.1]): lint, scan the config and the built image, secrets, pinning. */
+export const BUILD_REQUIRED_CHECKS: readonly string[] = [
+  HADOLINT_CHECK,
+  SHELLCHECK_CHECK,
+  TRIVY_CONFIG_CHECK,
+  TRIVY_IMAGE_CHECK,
+  SECRET_SCAN_CHECK,
+  SHA_PINNING_CHECK,
+];
+
+/** Deploy repository: the policy gate over the synthesized stacks, secrets, pinning. */
+export const DEPLOY_REQUIRED_CHECKS: readonly string[] = [BULWARK_CHECK, SECRET_SCAN_CHECK, SHA_PINNING_CHECK];
+
+/** GitHub user or organization names. */
+export const OWNER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 
 /** A path that always gets code owners, and why. */
 export interface CriticalPath {
@@ -42,6 +70,9 @@ export const CRITICAL_PATHS: readonly CriticalPath[] = [
   { pattern: "/.github/CODEOWNERS", why: "who owns review" },
   { pattern: "/.github/dependabot.yml", why: "dependency update policy" },
   { pattern: "/SECURITY.md", why: "vulnerability reporting policy" },
+  { pattern: "/.gitignore", why: "keeps .env, *.tfvars and state out of git" },
+  { pattern: "/.dockerignore", why: "keeps .env, *.tfvars and state out of the build context" },
+  { pattern: "/.pre-commit-config.yaml", why: "the local secret scan" },
   { pattern: "Dockerfile", why: "image build" },
   { pattern: "/scripts/koha-setup/", why: "instance setup scripts" },
   { pattern: "docker-compose.yaml", why: "runtime topology, deploy repository" },

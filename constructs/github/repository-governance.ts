@@ -7,8 +7,15 @@
  * - Default-branch protection in one of two interchangeable modes (classic branch protection or a
  *   repository ruleset), both passing every GH rule and reaching OpenSSF Scorecard
  *   Branch-Protection tier 5 by default.
- * - Governance files (CODEOWNERS, PR and issue templates, SECURITY.md, dependabot.yml), written
- *   BEFORE the protection (`depends_on`) because a protected branch refuses direct commits (409).
+ * - Governance files (CODEOWNERS, PR and issue templates, SECURITY.md, dependabot.yml), hygiene
+ *   files (.gitignore, .dockerignore, .pre-commit-config.yaml: ./hygiene.ts) and the managed
+ *   workflows (./workflows.ts), all written BEFORE the protection (`depends_on`) because a
+ *   protected branch refuses direct commits (409).
+ * - Managed workflows by role ("build", "deploy", "other"): every required check is the name of a
+ *   managed job, or is declared as produced elsewhere (`externalChecks`, `addRequiredCheck(name,
+ *   { producedBy })`, written as local `bulwark_produced_checks_<stem>` that GH-015 reads), so a
+ *   pull request never waits for a check nothing reports. File contents are escaped for Terraform
+ *   (`$${`, knowledge/github.ts `terraformLiteral`).
  * - Actions: GitHub-owned, verified and listed actions only; read-only default token; Actions
  *   cannot approve pull requests; secrets only from sensitive Terraform values.
  *
@@ -16,7 +23,7 @@
  * blocked force pushes and deletion, enforcement on administrators in classic mode, vulnerability
  * alerts, a read-only default workflow token.
  */
-import { Annotations, Lazy, type IResolvable } from "cdktf";
+import { Annotations, Lazy, TerraformLocal, type IResolvable } from "cdktf";
 import { Construct } from "constructs";
 import { ActionsRepositoryPermissions } from "@cdktf/provider-github/lib/actions-repository-permissions";
 import { ActionsSecret } from "@cdktf/provider-github/lib/actions-secret";
@@ -31,15 +38,21 @@ import { MIN_REASON_LENGTH } from "../../knowledge/suppressions";
 import { bindSecretToTerraform } from "../core/secret";
 import { suppress } from "../core/suppress";
 import { isSecretRef, type SecretRef } from "../service/spec";
+import { PRODUCED_CHECKS_LOCAL_PREFIX, terraformLiteral } from "../../knowledge/github";
 import {
   ACTIONS_SECRET_NAME,
+  BUILD_REQUIRED_CHECKS,
   CODE_OWNER,
   DEFAULT_DEPENDABOT_ECOSYSTEMS,
   DEFAULT_REQUIRED_CHECKS,
+  DEPLOY_REQUIRED_CHECKS,
+  OWNER_NAME,
   REPOSITORY_NAME,
   SHA_PINNING_CHECK,
   type DependabotEcosystem,
 } from "./defaults";
+import { DOCKERIGNORE, GITIGNORE, PRE_COMMIT_CONFIG } from "./hygiene";
+import { MANAGED_CHECKS, defaultImage, managedWorkflows, type ManagedWorkflow, type RepositoryRole, type SignedImage, type WorkflowInputs } from "./workflows";
 import { scorecardBranchProtectionTier, type BranchProtectionSettings, type ScorecardResult, type ScorecardTier } from "./scorecard";
 import {
   BUG_TEMPLATE,
@@ -52,6 +65,33 @@ import {
   securityPolicy,
   type CodeOwnerEntry,
 } from "./templates";
+
+/** The role of a repository when none is given: the general checks only. */
+export const DEFAULT_ROLE: RepositoryRole = "other";
+
+/** Required checks by role, when `requiredChecks` is not given. */
+export const ROLE_REQUIRED_CHECKS: Readonly<Record<RepositoryRole, readonly string[]>> = {
+  build: BUILD_REQUIRED_CHECKS,
+  deploy: DEPLOY_REQUIRED_CHECKS,
+  other: DEFAULT_REQUIRED_CHECKS,
+};
+
+/** Dockerfile the build workflow builds, relative to the repository root. */
+export const DEFAULT_DOCKERFILE = "Dockerfile";
+/** Build context of the build workflow. */
+export const DEFAULT_BUILD_CONTEXT = ".";
+/** GitHub environment of the deploy job (its protection rules and secrets gate the deployment). */
+export const DEFAULT_DEPLOY_ENVIRONMENT = "production";
+
+/** Options of `addRequiredCheck`. */
+export interface RequiredCheckOptions {
+  /**
+   * What reports this check when no managed workflow does (a workflow you maintain, another CI
+   * system, a GitHub App). Required for a check that is not one of MANAGED_CHECKS.
+   * @default none (the check must be produced by a managed workflow)
+   */
+  readonly producedBy?: string;
+}
 
 /** How the default branch is protected; both modes enforce the same requirements. */
 export type ProtectionMode = "branch-protection" | "ruleset";
@@ -108,9 +148,55 @@ export interface RepositoryGovernanceProps {
   readonly requireLastPushApproval?: boolean;
   /**
    * Status checks that must pass before merging (check-run names). Add more with `addRequiredCheck`.
-   * @default DEFAULT_REQUIRED_CHECKS
+   * Each must be produced by a managed workflow (MANAGED_CHECKS) or declared in `externalChecks`.
+   * @default ROLE_REQUIRED_CHECKS[role] (DEFAULT_REQUIRED_CHECKS for role "other")
    */
   readonly requiredChecks?: readonly string[];
+  /**
+   * What the repository is for, which decides the managed workflows: "build" builds, scans and
+   * publishes images (SBOM, provenance, keyless signature, semver and `sha-<commit>` tags);
+   * "deploy" policy-checks and diffs the stacks and deploys only after every image in
+   * `verifyImages` has a valid signature; "other" writes the general checks only.
+   * @default DEFAULT_ROLE ("other")
+   */
+  readonly role?: RepositoryRole;
+  /**
+   * The GitHub owner (user or organization) of the repository. The publish and deploy jobs run
+   * only when `github.repository` is `<owner>/<name>`, so forks never publish or deploy.
+   * @default none; required for roles "build" and "deploy"
+   */
+  readonly owner?: string;
+  /**
+   * Image the build workflow publishes (without tag).
+   * @default defaultImage(owner, name): `ghcr.io/<owner>/<name>`, lower-cased
+   */
+  readonly image?: string;
+  /** Dockerfile of the image build. @default DEFAULT_DOCKERFILE */
+  readonly dockerfile?: string;
+  /** Build context of the image build. @default DEFAULT_BUILD_CONTEXT */
+  readonly buildContext?: string;
+  /**
+   * Role "deploy": the images the stacks pin, each verified with `cosign verify` (keyless, signed
+   * by the given build repository's workflow) before `cdktf deploy`; a failed verification stops
+   * the deployment.
+   * @default none (a warning: the deploy workflow then verifies no signature)
+   */
+  readonly verifyImages?: readonly SignedImage[];
+  /**
+   * Role "deploy": environment variables of `cdktf diff` and `cdktf deploy`, each from an Actions
+   * secret (`{ TF_VAR_db_password: "DB_PASSWORD" }`); never a literal value.
+   * @default none
+   */
+  readonly deploySecrets?: Readonly<Record<string, string>>;
+  /** Role "deploy": the GitHub environment of the deploy job. @default DEFAULT_DEPLOY_ENVIRONMENT */
+  readonly deployEnvironment?: string;
+  /**
+   * Required checks reported by something other than the managed workflows: check name → what
+   * produces it (written into the Terraform JSON as local `bulwark_produced_checks_<stem>`,
+   * which GH-015 reads). Add more with `addRequiredCheck(name, { producedBy })`.
+   * @default none
+   */
+  readonly externalChecks?: Readonly<Record<string, string>>;
   /** Branches must be up to date with the base before merging (Scorecard tier 2). @default true */
   readonly requireUpToDateBranches?: boolean;
   /** @default true */
@@ -192,6 +278,13 @@ const LOGICAL_NAME = /^[a-z_][a-z0-9_]*$/;
 const ACTION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/(?:\*|[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_./-]+)?(?:@\S+)?)$/;
 const SECURITY_CONTACT = /^[^@\s]+@[^@\s]+\.[^@\s]+$|^https:\/\/\S+$/;
 const MAX_APPROVALS = 6;
+const IMAGE_NAME = /^[a-z0-9.-]+(?::[0-9]+)?(?:\/[a-z0-9._-]+)+$/;
+const DIGEST_IMAGE = /^[a-z0-9.-]+(?::[0-9]+)?(?:\/[a-z0-9._-]+)+(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[0-9a-f]{64}$/;
+const FULL_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9_.-]{1,100}$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENVIRONMENT_NAME = /^[A-Za-z0-9 _.-]{1,255}$/;
+const REPO_PATH = /^(?!\/)(?!.*\.\.)[A-Za-z0-9_./-]+$/;
+
 
 /** Terraform identifier stem for a repository name: `koha-deploy` → `koha_deploy`. */
 export function logicalNameFor(repositoryName: string): string {
@@ -203,6 +296,19 @@ interface FileSpec {
   readonly id: string;
   readonly path: string;
   readonly content: string;
+}
+
+/** The actions the managed workflows use that are neither GitHub-owned nor local, as exact-SHA patterns. */
+function thirdPartyPatterns(workflows: readonly ManagedWorkflow[]): string[] {
+  const out = new Set<string>();
+  for (const w of workflows) {
+    for (const m of w.content.matchAll(/^\s*(?:- )?uses: ([^\s@]+)@([0-9a-f]{40})/gm)) {
+      const [owner, repo] = m[1].split("/");
+      if (owner === "actions" || owner === "github") continue;
+      out.add(`${owner}/${repo}@${m[2]}`);
+    }
+  }
+  return [...out].sort();
 }
 
 export class RepositoryGovernance extends Construct {
@@ -218,6 +324,8 @@ export class RepositoryGovernance extends Construct {
   readonly protection: BranchProtection | RepositoryRuleset;
   /** Governance files, all ordered before the protection. */
   readonly files: readonly RepositoryFile[];
+  /** What the repository is for (which managed workflows it gets). */
+  readonly role: RepositoryRole;
 
   private readonly settings: {
     readonly approvals: number;
@@ -232,6 +340,12 @@ export class RepositoryGovernance extends Construct {
   private readonly criticalOwners: readonly string[] | undefined;
   private readonly actionPatterns: string[] = [];
   private readonly secrets = new Map<string, ActionsSecret>();
+  private readonly external = new Map<string, string>();
+  private readonly workflowFiles = new Map<string, RepositoryFile>();
+  private readonly fileList: RepositoryFile[] = [];
+  private producedLocal: TerraformLocal | undefined;
+  private workflowInputs!: Omit<WorkflowInputs, "checks">;
+  private fileDefaults!: { readonly branchDefault?: BranchDefault; readonly track: boolean; readonly overwrite: boolean };
 
   constructor(scope: Construct, id: string, props: RepositoryGovernanceProps) {
     super(scope, id);
@@ -268,9 +382,24 @@ export class RepositoryGovernance extends Construct {
       );
     }
 
-    const checks = props.requiredChecks ?? DEFAULT_REQUIRED_CHECKS;
+    this.role = props.role ?? DEFAULT_ROLE;
+    if (!Object.prototype.hasOwnProperty.call(ROLE_REQUIRED_CHECKS, this.role)) {
+      fail("role", `"${String(this.role)}" is not a repository role`, 'use "build", "deploy" or "other"');
+    }
+    if (props.owner !== undefined && !OWNER_NAME.test(props.owner)) {
+      fail("owner", `"${props.owner}" is not a GitHub user or organization name`, "use 1-39 letters, digits or '-' (the owner of the repository)");
+    }
+    if (props.owner === undefined && this.role !== "other") {
+      fail("owner", `is missing; role "${this.role}" writes a ${this.role === "build" ? "publish" : "deploy"} job guarded by \`github.repository == '<owner>/${props.name}'\` so forks never ${this.role === "build" ? "publish" : "deploy"}`, "give owner: \"<your organization or user>\"");
+    }
+    const fullName = `${props.owner ?? "owner"}/${props.name}`;
+    this.workflowInputs = this.resolveWorkflowInputs(props, fullName, fail);
+
+    for (const [name, producedBy] of Object.entries(props.externalChecks ?? {})) this.declareExternal(name, producedBy, "externalChecks");
+    const roleDefaults = ROLE_REQUIRED_CHECKS[this.role];
+    const checks = props.requiredChecks ?? roleDefaults;
     if (checks.length === 0) {
-      fail("requiredChecks", "is empty, so nothing has to pass before merging (GH-004)", `list your CI check names, or omit the prop for the defaults (${DEFAULT_REQUIRED_CHECKS.join(", ")})`);
+      fail("requiredChecks", "is empty, so nothing has to pass before merging (GH-004)", `list your CI check names, or omit the prop for the defaults (${roleDefaults.join(", ")})`);
     }
     for (const c of checks) this.addCheck(c, "requiredChecks");
     if (props.requiredChecks !== undefined && !checks.includes(SHA_PINNING_CHECK)) {
@@ -383,7 +512,8 @@ export class RepositoryGovernance extends Construct {
       allowedActionsConfig: {
         githubOwnedAllowed: true,
         verifiedAllowed: props.allowVerifiedCreatorActions ?? true,
-        patternsAllowed: Lazy.listValue({ produce: () => [...this.actionPatterns] }),
+        // The managed workflows' third-party actions are allowed at their pinned SHA only.
+        patternsAllowed: Lazy.listValue({ produce: () => [...new Set([...this.actionPatterns, ...thirdPartyPatterns(this.workflows)])] }),
       },
     }).overrideLogicalId(stem);
     new WorkflowRepositoryPermissions(this, "workflow_permissions", {
@@ -403,23 +533,16 @@ export class RepositoryGovernance extends Construct {
       { id: "issue_template_config", path: ".github/ISSUE_TEMPLATE/config.yml", content: issueTemplateConfig(url) },
       { id: "security_policy", path: "SECURITY.md", content: securityPolicy(url, props.securityContact) },
       { id: "dependabot", path: ".github/dependabot.yml", content: dependabotConfig(ecosystems) },
+      // Hygiene: secrets, variables and state stay out of git and out of every build context.
+      { id: "gitignore", path: ".gitignore", content: terraformLiteral(GITIGNORE) },
+      { id: "dockerignore", path: ".dockerignore", content: terraformLiteral(DOCKERIGNORE) },
+      { id: "pre_commit_config", path: ".pre-commit-config.yaml", content: terraformLiteral(PRE_COMMIT_CONFIG) },
     ];
-    const track = props.trackFileContent ?? false;
-    this.files = specs.map((f) => {
-      const file = new RepositoryFile(this, f.id, {
-        repository: this.repository.name,
-        branch: this.defaultBranch,
-        file: f.path,
-        content: f.content,
-        commitMessage: `chore(governance): manage ${f.path}`,
-        // Never replace what a person wrote unless explicitly asked to.
-        overwriteOnCreate: props.overwriteExistingFiles === true,
-        ...(branchDefault ? { dependsOn: [branchDefault] } : {}),
-        ...(track ? {} : { lifecycle: { ignoreChanges: ["content"] } }),
-      });
-      file.overrideLogicalId(`${stem}_${f.id}`);
-      return file;
-    });
+    this.fileDefaults = { branchDefault, track: props.trackFileContent ?? false, overwrite: props.overwriteExistingFiles === true };
+    for (const f of specs) this.addManagedFile(f);
+    // The workflows that report the required checks (more may follow from addRequiredCheck).
+    this.ensureWorkflowFiles();
+    this.files = this.fileList;
 
     // ---- default-branch protection -------------------------------------------------------------
     const contexts = Lazy.listValue({ produce: () => [...this.checks] });
@@ -442,7 +565,7 @@ export class RepositoryGovernance extends Construct {
           },
         ],
         requiredStatusChecks: [{ strict: this.settings.upToDate, contexts }],
-        dependsOn: [...this.files],
+        dependsOn: [...this.fileList],
       });
     } else {
       const requiredCheck: IResolvable = Lazy.anyValue({ produce: () => this.checks.map((context) => ({ context })) });
@@ -475,7 +598,7 @@ export class RepositoryGovernance extends Construct {
           },
           requiredStatusChecks: { strictRequiredStatusChecksPolicy: this.settings.upToDate, requiredCheck },
         },
-        dependsOn: [...this.files],
+        dependsOn: [...this.fileList],
       });
       if (bypass.length > 0) {
         const reasons = bypass.map((a) => `${a.actorType}${a.actorId !== undefined ? `#${a.actorId}` : ""} (${a.bypassMode ?? "pull_request"}): ${a.reason.trim()}`);
@@ -483,12 +606,32 @@ export class RepositoryGovernance extends Construct {
       }
     }
     this.protection.overrideLogicalId(stem);
+    if (this.role === "deploy" && this.workflowInputs.verifyImages.length === 0) {
+      Annotations.of(this).addWarning(
+        `${where}: verifyImages is empty, so the deploy workflow verifies no image signature before \`cdktf deploy\` and refuses to deploy as soon as a stack pins an image by digest. Fix: list every image the stacks pin, by digest, with the build repository that signed it (verifyImages: [{ image: "ghcr.io/org/app:1.0@sha256:…", signer: "org/app-build" }])`,
+      );
+    }
   }
 
-  /** Require another status check (a check-run name) before merging. */
-  addRequiredCheck(name: string): this {
+  /**
+   * Require another status check (a check-run name) before merging. A check no managed workflow
+   * produces (see MANAGED_CHECKS) needs `producedBy`: what reports it.
+   */
+  addRequiredCheck(name: string, options: RequiredCheckOptions = {}): this {
+    if (options.producedBy !== undefined) this.declareExternal(name, options.producedBy, "addRequiredCheck");
     this.addCheck(name, "addRequiredCheck");
+    this.ensureWorkflowFiles();
     return this;
+  }
+
+  /** The managed workflows as they will be written (raw YAML), by path order of creation. */
+  get workflows(): readonly ManagedWorkflow[] {
+    return managedWorkflows({ ...this.workflowInputs, checks: this.checks.filter((c) => !this.external.has(c)) });
+  }
+
+  /** Required checks declared as produced outside the managed workflows: check → producer. */
+  get externalChecks(): ReadonlyMap<string, string> {
+    return new Map(this.external);
   }
 
   /** Add a CODEOWNERS entry (`/docs/ @org/docs`); entries keep their order, the last match wins. */
@@ -590,7 +733,110 @@ export class RepositoryGovernance extends Construct {
       throw new Error(`${where} has an empty or padded check name ${JSON.stringify(name)}. Fix: use the exact check-run name your workflow reports (the job name)`);
     }
     if (this.checks.includes(name)) throw new Error(`${where} requires "${name}" twice. Fix: list each check once`);
+    if (!MANAGED_CHECKS.includes(name) && !this.external.has(name)) {
+      throw new Error(
+        `${where} requires check "${name}", but no managed workflow produces it and nothing was declared to, so every pull request would wait for it forever (GH-015). ` +
+          `Fix: use a managed check (${MANAGED_CHECKS.join(", ")}), or say what reports it: externalChecks: { "${name}": "<workflow, CI system or app that reports it>" } (or addRequiredCheck("${name}", { producedBy: "…" }))`,
+      );
+    }
     this.checks.push(name);
+  }
+
+  private declareExternal(name: string, producedBy: string, prop: string): void {
+    const where = `RepositoryGovernance ${this.node.path}: ${prop}`;
+    if (typeof name !== "string" || name.trim() === "" || name !== name.trim()) {
+      throw new Error(`${where} has an empty or padded check name ${JSON.stringify(name)}. Fix: use the exact check-run name the producer reports`);
+    }
+    if (typeof producedBy !== "string" || producedBy.trim().length < 3) {
+      throw new Error(`${where} check "${name}": producedBy ${JSON.stringify(producedBy)} does not say what reports the check. Fix: name the workflow, CI system or GitHub App (e.g. "e2e.yml, maintained in the repository")`);
+    }
+    if (this.external.has(name)) throw new Error(`${where} declares the producer of "${name}" twice. Fix: declare it once`);
+    this.external.set(name, producedBy.trim());
+    if (!this.producedLocal) {
+      // The marker GH-015 reads (knowledge/github.ts): Terraform ignores unused locals.
+      this.producedLocal = new TerraformLocal(this, "produced_checks", {
+        // The reference ties the declaration to this repository (the construct creates it later).
+        repository: Lazy.stringValue({ produce: () => this.repository.name }),
+        checks: Lazy.anyValue({ produce: () => Object.fromEntries([...this.external].sort(([a], [b]) => a.localeCompare(b))) }),
+      });
+      this.producedLocal.overrideLogicalId(`${PRODUCED_CHECKS_LOCAL_PREFIX}_${this.logicalName}`);
+    }
+  }
+
+  private resolveWorkflowInputs(props: RepositoryGovernanceProps, fullName: string, fail: (prop: string, problem: string, fix: string) => never): Omit<WorkflowInputs, "checks"> {
+    const owner = props.owner ?? "owner";
+    const image = props.image ?? defaultImage(owner, props.name);
+    if (!IMAGE_NAME.test(image)) fail("image", `"${image}" is not an image name without tag (registry/path, lower case)`, 'use "ghcr.io/<owner>/<name>"');
+    const dockerfile = props.dockerfile ?? DEFAULT_DOCKERFILE;
+    if (!REPO_PATH.test(dockerfile)) fail("dockerfile", `"${dockerfile}" is not a relative path inside the repository`, 'use "Dockerfile" or "docker/Dockerfile"');
+    const buildContext = props.buildContext ?? DEFAULT_BUILD_CONTEXT;
+    if (!REPO_PATH.test(buildContext)) fail("buildContext", `"${buildContext}" is not a relative path inside the repository`, 'use "." or a sub-directory');
+    const verifyImages = props.verifyImages ?? [];
+    if (verifyImages.length > 0 && this.role !== "deploy") fail("verifyImages", `only applies to role "deploy" (this repository's role is "${this.role}")`, 'set role: "deploy", or remove verifyImages');
+    verifyImages.forEach((v, i) => {
+      if (typeof v.image !== "string" || !DIGEST_IMAGE.test(v.image)) {
+        fail(`verifyImages[${i}].image`, `${JSON.stringify(v.image)} is not pinned by digest; a tag can be moved after its signature was checked`, 'pin it as "registry/path[:tag]@sha256:<64 hex>"');
+      }
+      if (typeof v.signer !== "string" || !FULL_NAME.test(v.signer)) {
+        fail(`verifyImages[${i}].signer`, `${JSON.stringify(v.signer)} is not an owner/name repository`, 'name the build repository that signs the image, e.g. "example-org/koha-docker-build"');
+      }
+      if (v.signerWorkflow !== undefined && !/^\.github\/workflows\/[A-Za-z0-9_.-]+\.ya?ml$/.test(v.signerWorkflow)) {
+        fail(`verifyImages[${i}].signerWorkflow`, `"${v.signerWorkflow}" is not a workflow file path`, 'use ".github/workflows/<file>.yml"');
+      }
+      if (v.signerBranch !== undefined && !BRANCH_NAME.test(v.signerBranch)) fail(`verifyImages[${i}].signerBranch`, `"${v.signerBranch}" is not a branch name`, 'use "main"');
+    });
+    if (new Set(verifyImages.map((v) => v.image)).size !== verifyImages.length) fail("verifyImages", "lists an image twice", "list each image once");
+    const deploySecrets = props.deploySecrets ?? {};
+    for (const [env, secret] of Object.entries(deploySecrets)) {
+      if (!ENV_NAME.test(env)) fail(`deploySecrets["${env}"]`, "is not an environment variable name", 'use letters, digits and "_" (e.g. TF_VAR_db_password)');
+      if (typeof secret !== "string" || !ACTIONS_SECRET_NAME.test(secret) || /^GITHUB_/i.test(secret)) {
+        fail(`deploySecrets["${env}"]`, `${JSON.stringify(secret)} is not an Actions secret name (the value comes from secrets.<NAME>, never a literal)`, 'give the secret\'s name, e.g. "DB_PASSWORD"');
+      }
+    }
+    if (Object.keys(deploySecrets).length > 0 && this.role !== "deploy") fail("deploySecrets", `only applies to role "deploy" (this repository's role is "${this.role}")`, 'set role: "deploy", or remove deploySecrets');
+    const deployEnvironment = props.deployEnvironment ?? DEFAULT_DEPLOY_ENVIRONMENT;
+    if (!ENVIRONMENT_NAME.test(deployEnvironment)) fail("deployEnvironment", `"${deployEnvironment}" is not a GitHub environment name`, 'use "production"');
+    return {
+      role: this.role,
+      fullName,
+      defaultBranch: this.defaultBranch,
+      image,
+      dockerfile,
+      buildContext,
+      verifyImages: [...verifyImages],
+      deploySecrets: { ...deploySecrets },
+      deployEnvironment,
+    };
+  }
+
+  private addManagedFile(f: FileSpec): RepositoryFile {
+    const { branchDefault, track, overwrite } = this.fileDefaults;
+    const file = new RepositoryFile(this, f.id, {
+      repository: this.repository.name,
+      branch: this.defaultBranch,
+      file: f.path,
+      content: f.content,
+      commitMessage: `chore(governance): manage ${f.path}`,
+      // Never replace what a person wrote unless explicitly asked to.
+      overwriteOnCreate: overwrite,
+      ...(branchDefault ? { dependsOn: [branchDefault] } : {}),
+      ...(track ? {} : { lifecycle: { ignoreChanges: ["content"] } }),
+    });
+    file.overrideLogicalId(`${this.logicalName}_${f.id}`);
+    this.fileList.push(file);
+    // Files added after the protection exists are ordered before it too (409 otherwise, GH-014).
+    if (this.protection) this.protection.dependsOn = [...(this.protection.dependsOn ?? []), file.fqn];
+    return file;
+  }
+
+  /** Writes each managed workflow the role and the required checks call for, once; contents follow later additions. */
+  private ensureWorkflowFiles(): void {
+    for (const w of this.workflows) {
+      if (this.workflowFiles.has(w.id)) continue;
+      const id = w.id;
+      const content = Lazy.stringValue({ produce: () => terraformLiteral(this.workflows.find((x) => x.id === id)?.content ?? "") });
+      this.workflowFiles.set(id, this.addManagedFile({ id, path: w.path, content }));
+    }
   }
 
   private checkOwner(owner: string, prop: string): void {

@@ -13,6 +13,8 @@ import { gh011 } from "./gh-011-security-alerts";
 import { gh012 } from "./gh-012-actions-permissions";
 import { gh013 } from "./gh-013-plaintext-secret";
 import { gh014 } from "./gh-014-file-before-protection";
+import { gh015 } from "./gh-015-required-check-produced";
+import { gh016 } from "./gh-016-workflow-pinning-permissions";
 
 /** Rules of this domain, one per file in this folder, in id order. */
-export const RULES: readonly Rule[] = [gh001, gh002, gh003, gh004, gh005, gh006, gh007, gh008, gh009, gh010, gh011, gh012, gh013, gh014];
+export const RULES: readonly Rule[] = [gh001, gh002, gh003, gh004, gh005, gh006, gh007, gh008, gh009, gh010, gh011, gh012, gh013, gh014, gh015, gh016];
