@@ -47,6 +47,25 @@ describe("runtime: kubernetes", () => {
     expect(report.findings.filter((f) => f.severity === "error" && !f.suppressed)).toEqual([]);
   });
 
+  test("kubernetes.ingress publishes koha-k8s through the tunnel (needs cloudflare) or ingress-nginx", () => {
+    const viaTunnel = stacksOf({ ...shared, cloudflare: example.cloudflare, koha: { ...koha, runtime: "kubernetes" }, kubernetes: { ingress: { via: "cloudflared" } } });
+    expect(Object.keys(viaTunnel[0].json.resource)).toEqual(expect.arrayContaining(["cloudflare_zero_trust_tunnel_cloudflared", "kubernetes_deployment_v1"]));
+    expect(checkStacks([{ stack: "koha-k8s", file: "koha-k8s/cdk.tf.json", json: viaTunnel[0].json }]).findings.filter((f) => f.severity === "error" && !f.suppressed)).toEqual([]);
+    expect(() => load({ ...shared, koha: { ...koha, runtime: "kubernetes" }, kubernetes: { ingress: { via: "cloudflared" } } })).toThrow(/cloudflare/);
+    const viaNginx = stacksOf({ ...shared, koha: { ...koha, runtime: "kubernetes" }, kubernetes: { ingress: { via: "ingress-nginx", tls: { secretName: "koha-tls" }, adminAuth: { url: "https://sso.example.org/oauth2/auth" } } } });
+    expect(Object.keys(viaNginx[0].json.resource.kubernetes_ingress_v1)).toHaveLength(2);
+    expect(() => load({ ...shared, koha: { ...koha, runtime: "kubernetes" }, kubernetes: { ingress: { via: "ingress-nginx", tls: { secretName: "koha-tls" } } } })).toThrow(/kubernetes\.ingress\.adminAuth/);
+    const api = stacksOf({ ...shared, cloudflare: example.cloudflare, singleServer: { ...singleServer, runtime: "kubernetes", apiHostname: "api.example.org" }, kubernetes: { ingress: { via: "cloudflared" } } });
+    expect(api[0].json.resource.cloudflare_zero_trust_tunnel_cloudflared_config.tunnel.config.ingress[0]).toEqual({ hostname: "api.example.org", service: expect.stringMatching(/^http:\/\/api:\d+$/) });
+    expect(api[0].json.resource.cloudflare_ruleset).toBeDefined();
+    // With the Docker koha in the same run, koha protects the zone and single-server-k8s does not (CF-010).
+    const both = stacksOf({ ...shared, cloudflare: example.cloudflare, koha, singleServer: { ...singleServer, runtime: "kubernetes", apiHostname: "api.example.org" }, kubernetes: { ingress: { via: "cloudflared" } } });
+    expect(both.map((s) => s.id)).toEqual(["koha", "single-server-k8s"]);
+    expect(both[1].json.resource.cloudflare_ruleset).toBeUndefined();
+    const run = checkStacks(both.map((s) => ({ stack: s.id, file: `${s.id}/cdk.tf.json`, json: s.json })));
+    expect(run.findings.filter((f) => f.ruleId === "CF-010" && !f.suppressed)).toEqual([]);
+  });
+
   test("docker stays the default, and the Docker koha still needs cloudflare", () => {
     expect(stacksOf({ ...shared, singleServer }).map((s) => s.id)).toEqual(["single-server"]);
     expect(() => load({ ...shared, koha })).toThrow(/cloudflare: required by koha \(its tunnel and Access\)/);

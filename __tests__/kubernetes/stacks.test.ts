@@ -1,4 +1,4 @@
-import { kohaStack, singleServerStack } from "./fixtures";
+import { CLOUDFLARED_EDGE, NGINX_EDGE, kohaStack, publishedKohaStack, publishedSingleServerStack, singleServerStack } from "./fixtures";
 import { manifestProblems, manifestsOf } from "./manifests";
 import { errors, findings, stackJson } from "./policy";
 
@@ -7,6 +7,10 @@ type Json = Record<string, any>;
 const STACKS: Array<[string, () => Json]> = [
   ["single-server", () => stackJson(singleServerStack())],
   ["koha", () => stackJson(kohaStack())],
+  // The published variants add the cloudflared Deployment (and Ingresses): the same mutants apply to it.
+  ["koha through the tunnel", () => stackJson(publishedKohaStack(CLOUDFLARED_EDGE))],
+  ["koha through ingress-nginx", () => stackJson(publishedKohaStack(NGINX_EDGE))],
+  ["single-server through the tunnel", () => stackJson(publishedSingleServerStack(CLOUDFLARED_EDGE))],
 ];
 
 const WORKLOAD_TYPES = ["kubernetes_deployment_v1", "kubernetes_stateful_set_v1"];
@@ -56,7 +60,8 @@ describe.each(STACKS)("Kubernetes %s stack", (name, synth) => {
   test("no secret value and no Secret data in plain attributes", () => {
     for (const s of Object.values((json.resource.kubernetes_secret_v1 ?? {}) as Record<string, Json>)) {
       expect(s.data).toBeUndefined();
-      for (const v of Object.values(s.data_wo as Record<string, string>)) expect(v).toMatch(/^\$\{var\.[a-z_]+\}$/);
+      // A sensitive variable, or the tunnel token data source (never a literal).
+      for (const v of Object.values(s.data_wo as Record<string, string>)) expect(v).toMatch(/^\$\{(var\.[a-z_]+|data\.cloudflare_zero_trust_tunnel_cloudflared_token\.[a-z_]+\.token)\}$/);
     }
     for (const v of Object.values(json.variable as Record<string, Json>)) expect(v).toMatchObject({ sensitive: true });
   });

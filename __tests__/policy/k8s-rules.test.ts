@@ -40,7 +40,23 @@ function podSpec(c: Json): Json {
   };
 }
 
-/** A namespace with default deny, a web Deployment (2 replicas + PDB) and a datastore reachable only from web. */
+/** An ingress-nginx Ingress for web: TLS for its host, a per-client rate limit. */
+function ingress(host = "www.example.org"): Json {
+  return {
+    metadata: {
+      name: "web",
+      namespace: NS,
+      annotations: { "nginx.ingress.kubernetes.io/limit-rps": "10", "nginx.ingress.kubernetes.io/limit-connections": "20" },
+    },
+    spec: {
+      ingress_class_name: "nginx",
+      tls: [{ hosts: [host], secret_name: "web-tls" }],
+      rule: [{ host, http: { path: [{ path: "/", path_type: "Prefix", backend: { service: { name: "web", port: { number: 8080 } } } }] } }],
+    },
+  };
+}
+
+/** A namespace with default deny, a web Deployment (2 replicas + PDB) published by an Ingress, and a datastore reachable only from web. */
 function compliant(): Json {
   const labels = (n: string, role: string) => ({ "app.kubernetes.io/name": n, "bulwark.role": role });
   return {
@@ -82,6 +98,8 @@ function compliant(): Json {
         web: { metadata: { name: "web", namespace: NS }, spec: { max_unavailable: "1", selector: { match_labels: { "app.kubernetes.io/name": "web" } } } },
       },
       kubernetes_secret_v1: { secrets: { metadata: { name: "apps-secrets", namespace: NS }, data: { db_password: "${var.db_password}" } } },
+      kubernetes_service_v1: { web: { metadata: { name: "web", namespace: NS }, spec: { selector: { "app.kubernetes.io/name": "web" }, port: [{ port: 8080, target_port: "8080" }] } } },
+      kubernetes_ingress_v1: { web: ingress() },
     },
   };
 }
@@ -89,6 +107,7 @@ function compliant(): Json {
 const web = (j: Json) => j.resource.kubernetes_deployment_v1.web;
 const webPod = (j: Json) => web(j).spec.template.spec;
 const webC = (j: Json) => webPod(j).container[0];
+const ing = (j: Json) => j.resource.kubernetes_ingress_v1.web;
 
 /** rule → mutation that must produce an unsuppressed finding of that rule (at its headline severity). */
 const NON_COMPLIANT: Record<string, (j: Json) => void> = {
@@ -109,6 +128,9 @@ const NON_COMPLIANT: Record<string, (j: Json) => void> = {
   "K8S-015": (j) => { webPod(j).volume.push({ name: "certs", empty_dir: {} }); webC(j).volume_mount.push({ name: "certs", mount_path: "/etc/app/tls" }); },
   "K8S-016": (j) => { webPod(j).security_context.seccomp_profile = { type: "Unconfined" }; },
   "K8S-017": (j) => { delete webPod(j).automount_service_account_token; },
+  "K8S-018": (j) => { delete ing(j).spec.tls; },
+  "K8S-019": (j) => { ing(j).metadata.annotations = {}; },
+  "K8S-020": (j) => { j.resource.kubernetes_ingress_v1.web = ingress("staff.example.org"); },
 };
 
 const active = (json: Json) => findings(json).filter((f) => f.ruleId.startsWith("K8S-") && !f.suppressed && f.severity !== "info");
@@ -169,6 +191,77 @@ describe("K8S rules", () => {
     webC(j).security_context.privileged = "${var.privileged}";
     const f = findings(j).filter((x) => x.ruleId === "K8S-001");
     expect(f).toEqual([expect.objectContaining({ severity: "info" })]);
+  });
+
+  test("Ingress findings name the workload behind the backend Service", () => {
+    const j = compliant();
+    NON_COMPLIANT["K8S-018"](j);
+    const f = active(j).find((x) => x.ruleId === "K8S-018")!;
+    expect(f).toMatchObject({ address: "kubernetes_ingress_v1.web", severity: "error" });
+    expect(f.message).toContain("Ingress apps/web serves host www.example.org without TLS, so Service web (Deployment apps/web) is reachable over plain HTTP");
+  });
+
+  test("K8S-018: a wildcard certificate covers one label; a host outside it, a host-less rule or a turned-off redirect do not pass", () => {
+    const wild = compliant();
+    ing(wild).spec.tls = [{ hosts: ["*.example.org"], secret_name: "wild-tls" }];
+    expect(active(wild).filter((f) => f.ruleId === "K8S-018")).toEqual([]);
+    ing(wild).spec.rule.push({ host: "a.b.example.org", http: { path: [{ path: "/", backend: { service: { name: "web", port: { number: 8080 } } } }] } });
+    expect(active(wild).filter((f) => f.ruleId === "K8S-018").map((f) => f.message)).toEqual([expect.stringContaining("host a.b.example.org without TLS")]);
+
+    const hostless = compliant();
+    delete ing(hostless).spec.rule[0].host;
+    expect(active(hostless).filter((f) => f.ruleId === "K8S-018").map((f) => f.message)).toEqual([expect.stringContaining("every host")]);
+
+    const noSecret = compliant();
+    delete ing(noSecret).spec.tls[0].secret_name;
+    expect(active(noSecret).some((f) => f.ruleId === "K8S-018")).toBe(true);
+
+    const redirectOff = compliant();
+    ing(redirectOff).metadata.annotations["nginx.ingress.kubernetes.io/ssl-redirect"] = "false";
+    expect(active(redirectOff).filter((f) => f.ruleId === "K8S-018").map((f) => f.message)).toEqual([expect.stringContaining("ssl-redirect: \"false\"")]);
+  });
+
+  test("K8S-019: zero or non-numeric limits do not count; another controller's Ingress is an info", () => {
+    const zero = compliant();
+    ing(zero).metadata.annotations = { "nginx.ingress.kubernetes.io/limit-rps": "0", "nginx.ingress.kubernetes.io/limit-rpm": "lots" };
+    expect(active(zero).filter((f) => f.ruleId === "K8S-019")).toHaveLength(1);
+    const rpm = compliant();
+    ing(rpm).metadata.annotations = { "nginx.ingress.kubernetes.io/limit-rpm": "600" };
+    expect(active(rpm).filter((f) => f.ruleId === "K8S-019")).toEqual([]);
+    const traefik = compliant();
+    ing(traefik).spec.ingress_class_name = "traefik";
+    ing(traefik).metadata.annotations = {};
+    expect(findings(traefik).filter((f) => f.ruleId === "K8S-019").map((f) => f.severity)).toEqual(["info"]);
+  });
+
+  test("K8S-020: external auth, basic auth with a Secret or client certificates pass; basic auth without a Secret does not", () => {
+    const withAuth = (annotations: Record<string, string>) => {
+      const j = compliant();
+      NON_COMPLIANT["K8S-020"](j);
+      Object.assign(ing(j).metadata.annotations, annotations);
+      return active(j).filter((f) => f.ruleId === "K8S-020").length;
+    };
+    expect(withAuth({ "nginx.ingress.kubernetes.io/auth-url": "https://sso.example.org/oauth2/auth" })).toBe(0);
+    expect(withAuth({ "nginx.ingress.kubernetes.io/auth-type": "basic", "nginx.ingress.kubernetes.io/auth-secret": "staff-users" })).toBe(0);
+    expect(withAuth({ "nginx.ingress.kubernetes.io/auth-tls-verify-client": "on" })).toBe(0);
+    expect(withAuth({ "nginx.ingress.kubernetes.io/auth-type": "basic" })).toBe(1);
+    expect(withAuth({ "nginx.ingress.kubernetes.io/auth-tls-verify-client": "optional" })).toBe(1);
+  });
+
+  test("an Ingress written as a kubernetes_manifest is judged alike", () => {
+    const j = compliant();
+    delete j.resource.kubernetes_ingress_v1;
+    j.resource.kubernetes_manifest = {
+      staff: {
+        manifest: {
+          apiVersion: "networking.k8s.io/v1",
+          kind: "Ingress",
+          metadata: { name: "staff", namespace: "apps" },
+          spec: { ingressClassName: "nginx", rules: [{ host: "staff.example.org", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 8080 } } } }] } }] },
+        },
+      },
+    };
+    expect([...new Set(active(j).filter((f) => f.address === "kubernetes_manifest.staff").map((f) => f.ruleId))].sort()).toEqual(["K8S-018", "K8S-019", "K8S-020"]);
   });
 
   test("key material words", () => {

@@ -15,6 +15,11 @@
  * - the connector: uid 65532, read-only root, no capabilities, token only as a sensitive
  *   reference in TUNNEL_TOKEN, metrics on 127.0.0.1, `tunnel ready` health probe, no published
  *   port (the cloudflared profile + HardenedContainer).
+ *
+ * The connector runs on the Docker host by default. `connectorHost` renders it elsewhere (a
+ * Kubernetes Deployment: constructs/kubernetes/tunnel.ts) from the same cloudflared profile, with
+ * the same tunnel, config, DNS records and Access checks; `network` is then the host's
+ * reachability domain (a Kubernetes namespace), and every published service must share it.
  */
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
@@ -32,11 +37,26 @@ import type { HardenedNetwork } from "../docker/network-topology";
 import { cloudflaredProfile, type CloudflaredProfileOptions } from "../profiles/cloudflared";
 import { DATASTORE_PORTS, TUNNEL_CNAME_SUFFIX, isDatastoreImage } from "../../knowledge";
 import { BACKEND_ROLES } from "../service/spec";
-import type { PublishableService } from "../service/publishable";
+import type { PublishableNetwork, PublishableService } from "../service/publishable";
+import type { ServiceSpec } from "../service/spec";
 import type { AccessGate } from "./access-gate";
 import { checkHostname, claim, claimedBy, failer, isAdminHostname, isDnsName, isUnresolved, logicalName } from "./common";
 
-export interface CloudflareTunnelIngressProps {
+/**
+ * Where the connector runs when it is not a container on this Docker host.
+ * @typeParam C - the construct that runs the connector
+ */
+export interface TunnelConnectorHost<C extends Construct> {
+  /**
+   * What the connector and every published service share (a Kubernetes namespace, described as a
+   * PublishableNetwork); it must not be internal.
+   */
+  readonly network: PublishableNetwork;
+  /** Render the connector from the cloudflared profile's spec (the token bound by reference). Called once. */
+  renderConnector(scope: Construct, id: string, service: ServiceSpec): C;
+}
+
+export interface CloudflareTunnelIngressProps<C extends Construct = HardenedContainer> {
   /** Cloudflare account id (deployment config cloudflare.accountId). */
   readonly accountId: string;
   /** Zone id of `domain` (deployment config cloudflare.zoneId); the CNAMEs go there. */
@@ -45,9 +65,16 @@ export interface CloudflareTunnelIngressProps {
   readonly domain: string;
   /**
    * The network the connector joins and every public service must share: `topology.front`.
-   * It must not be internal (cloudflared needs egress to the Cloudflare edge).
+   * It must not be internal (cloudflared needs egress to the Cloudflare edge). Required unless
+   * `connectorHost` is given (then leave it out).
+   * @default none: `connectorHost.network` is used
    */
-  readonly network: HardenedNetwork;
+  readonly network?: HardenedNetwork;
+  /**
+   * Run the connector somewhere else than this Docker host (a Kubernetes Deployment).
+   * @default undefined: a HardenedContainer on `network`
+   */
+  readonly connectorHost?: TunnelConnectorHost<C>;
   /** Team responsible for the connector container (`bulwark.owner` label). */
   readonly owner: string;
   /**
@@ -115,37 +142,40 @@ interface Route {
 const PATH = /^\S+$/;
 const publicHosts = new WeakMap<TerraformStack, Map<string, string>>();
 
-export class CloudflareTunnelIngress extends Construct {
+export class CloudflareTunnelIngress<C extends Construct = HardenedContainer> extends Construct {
   readonly tunnel: ZeroTrustTunnelCloudflared;
   readonly tunnelConfig: ZeroTrustTunnelCloudflaredConfigA;
-  /** The connector container (`cloudflared`). */
-  readonly connector: HardenedContainer;
+  /** The connector: the `cloudflared` container, or what `connectorHost` rendered. */
+  readonly connector: C;
   /** `<tunnel id>.cfargotunnel.com`: the CNAME target of every hostname. */
   readonly cnameTarget: string;
-  readonly network: HardenedNetwork;
+  readonly network: PublishableNetwork;
   /** Tunnel name in the Zero Trust dashboard. */
   readonly tunnelName: string;
 
-  private readonly props: CloudflareTunnelIngressProps;
+  private readonly props: CloudflareTunnelIngressProps<C>;
   private readonly fail: (prop: string, problem: string, fix: string) => never;
   private readonly routes: Route[] = [];
   private readonly records = new Map<string, DnsRecord>();
   private readonly catchAll: string;
 
-  constructor(scope: Construct, id: string, props: CloudflareTunnelIngressProps) {
+  constructor(scope: Construct, id: string, props: CloudflareTunnelIngressProps<C>) {
     super(scope, id);
     const fail = failer("CloudflareTunnelIngress", this);
     this.fail = fail;
     this.props = props;
-    this.network = props.network;
+    if (props.connectorHost && props.network) fail("network", "is given together with connectorHost", "leave network out: the connector host says what the connector and the services share");
+    const network: PublishableNetwork = props.connectorHost?.network ?? props.network
+      ?? fail("network", "is missing", "attach the tunnel to the front network (topology.front), or pass connectorHost");
+    this.network = network;
 
     if (!props.accountId || props.accountId.trim() === "") fail("accountId", "is empty", "give the Cloudflare account id (deployment config cloudflare.accountId)");
     if (!props.zoneId || props.zoneId.trim() === "") fail("zoneId", "is empty", "give the zone id of the domain (deployment config cloudflare.zoneId)");
     if (isUnresolved(props.domain) || !isDnsName(props.domain)) {
       fail("domain", `"${props.domain}" is not a literal lower-case DNS name`, "give the zone's domain, e.g. \"example.org\" (deployment config cloudflare.domain)");
     }
-    if (props.network.internal) {
-      fail("network", `"${props.network.logicalName}" is internal, so cloudflared could not reach the Cloudflare edge`, "attach the tunnel to the front network (topology.front)");
+    if (network.internal) {
+      fail("network", `"${network.logicalName}" is internal, so cloudflared could not reach the Cloudflare edge`, "attach the tunnel to the front network (topology.front)");
     }
     const status = props.catchAllStatus ?? 404;
     if (!Number.isInteger(status) || status < 400 || status > 599) {
@@ -184,14 +214,13 @@ export class CloudflareTunnelIngress extends Construct {
     });
     token.overrideLogicalId(name);
 
-    this.connector = new HardenedContainer(this, "connector", {
-      service: cloudflaredProfile({
-        ...props.connector,
-        token: Secret.fromSensitiveValue(token.token, `data.cloudflare_zero_trust_tunnel_cloudflared_token.${name}.token`),
-      }),
-      networks: [props.network],
-      owner: props.owner,
+    const service = cloudflaredProfile({
+      ...props.connector,
+      token: Secret.fromSensitiveValue(token.token, `data.cloudflare_zero_trust_tunnel_cloudflared_token.${name}.token`),
     });
+    this.connector = props.connectorHost
+      ? props.connectorHost.renderConnector(this, "connector", service)
+      : (new HardenedContainer(this, "connector", { service, networks: [props.network as HardenedNetwork], owner: props.owner }) as unknown as C);
   }
 
   /** Hostnames the tunnel serves, in order of first publication. */
@@ -327,6 +356,6 @@ export class CloudflareTunnelIngress extends Construct {
 }
 
 /** True when the service joins `network`. */
-function attachedTo(c: PublishableService, network: HardenedNetwork): boolean {
+function attachedTo(c: PublishableService, network: PublishableNetwork): boolean {
   return c.networks.some((n) => n === network || n.name === network.name);
 }

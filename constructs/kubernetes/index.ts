@@ -6,3 +6,5 @@ export * from "./peer";
 export * from "./pod";
 export * from "./unexpressed";
 export * from "./workload";
+export * from "./ingress";
+export * from "./tunnel";

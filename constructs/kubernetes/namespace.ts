@@ -70,6 +70,22 @@ export interface InternetEgressOptions {
   readonly reason: string;
 }
 
+export interface CidrEgressPort {
+  readonly port: number;
+  /** @default "tcp" */
+  readonly protocol?: "tcp" | "udp";
+}
+
+export interface CidrEgressOptions {
+  /** What the ranges are, for the policy name `allow-<workload>-to-<to>` (an RFC 1123 label, e.g. "cloudflare-edge"). */
+  readonly to: string;
+  /** Public IPv4 or IPv6 ranges (`198.41.192.0/24`); private, loopback, link-local and "everything" ranges are refused. */
+  readonly cidrs: readonly string[];
+  readonly ports: readonly CidrEgressPort[];
+  /** Why the workload talks to these addresses (at least 10 characters). */
+  readonly reason: string;
+}
+
 export interface NamespaceIngressOptions {
   /** Labels of the namespace traffic comes from, e.g. `{ "kubernetes.io/metadata.name": "ingress-nginx" }`. */
   readonly namespaceLabels: Readonly<Record<string, string>>;
@@ -216,6 +232,45 @@ export class KubernetesNamespace extends Construct {
     return this;
   }
 
+  /**
+   * Egress from `workload` to named public address ranges only (a tunnel connector to the
+   * Cloudflare edge), on the given TCP/UDP ports. Narrower than `allowEgressToInternet`.
+   */
+  allowEgressToCidrs(workload: NetworkPeer, opts: CidrEgressOptions): this {
+    const where = `allowEgressToCidrs(${workload?.serviceName ?? "?"})`;
+    if (!workload || this.peers.get(workload.serviceName) !== workload) this.fail(where, "got a workload of another namespace", "pass a workload of this namespace");
+    this.checkReason(`${where}.reason`, opts?.reason, "say what the workload reaches at these addresses");
+    if (isBackendRole(workload.role)) {
+      this.fail(where, `would let ${workload.role} "${workload.serviceName}" reach addresses outside the cluster`, "keep datastores, brokers, caches and search without external egress (as on backnet)");
+    }
+    if (!isDnsLabel(opts.to)) this.fail(`${where}.to`, `${JSON.stringify(opts.to)} is not a name`, "name the ranges with lower-case letters, digits and dashes, e.g. \"cloudflare-edge\"");
+    const cidrs = opts.cidrs ?? [];
+    if (cidrs.length === 0) this.fail(`${where}.cidrs`, "is empty", "list the public ranges, e.g. [\"198.41.192.0/24\"]");
+    for (const c of cidrs) {
+      const problem = publicCidrProblem(c);
+      if (problem) this.fail(`${where}.cidrs`, `holds ${JSON.stringify(c)}, ${problem}`, "list only the public ranges the workload needs (use allowEgressToInternet for the whole internet)");
+    }
+    const ports = opts.ports ?? [];
+    if (ports.length === 0) this.fail(`${where}.ports`, "is empty", "list the ports, e.g. [{ port: 7844, protocol: \"udp\" }]");
+    const seen = new Set<string>();
+    const rulePorts: Array<{ port: string; protocol: string }> = [];
+    for (const p of ports) {
+      const protocol = p.protocol ?? "tcp";
+      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) this.fail(`${where}.ports`, `holds ${p.port}`, "use ports between 1 and 65535");
+      if (protocol !== "tcp" && protocol !== "udp") this.fail(`${where}.ports[${p.port}].protocol`, `is ${JSON.stringify(protocol)}`, "use \"tcp\" or \"udp\"");
+      const key = `${p.port}/${protocol}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      rulePorts.push({ port: String(p.port), protocol: protocol.toUpperCase() });
+    }
+    this.policy(`allow-cidrs-${workload.serviceName}-${opts.to}`, `allow-${workload.serviceName}-to-${opts.to}`, {
+      podSelector: { matchLabels: { ...workload.selectorLabels } },
+      policyTypes: ["Egress"],
+      egress: [{ to: [...new Set(cidrs)].map((cidr) => ({ ipBlock: { cidr } })), ports: rulePorts }],
+    }, opts.reason);
+    return this;
+  }
+
   /** Ingress to `workload` on `port` from pods of another namespace (an ingress controller, a tunnel connector). */
   allowIngressFromNamespace(workload: NetworkPeer, opts: NamespaceIngressOptions): this {
     const where = `allowIngressFromNamespace(${workload?.serviceName ?? "?"})`;
@@ -309,6 +364,42 @@ function checkLabels(fail: (p: string, problem: string, fix: string) => never, l
     if (!/^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)) fail(`[${k}]`, "is not a label key", "use a key like \"app.kubernetes.io/name\"");
     if (!isLabelValue(v)) fail(`[${k}]`, `has value ${JSON.stringify(v)}, which is not a label value`, "use at most 63 letters, digits, dashes, dots and underscores");
   }
+}
+
+/** Why a CIDR is not a narrow public range, or undefined when it is one. */
+export function publicCidrProblem(cidr: string): string | undefined {
+  if (typeof cidr !== "string") return "which is not a CIDR range";
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (v4) {
+    const octets = v4.slice(1, 5).map(Number);
+    const bits = Number(v4[5]);
+    if (octets.some((o) => o > 255) || bits > 32) return "which is not an IPv4 range";
+    if (bits < 8) return "which is most of the internet";
+    const ip = toV4(octets);
+    for (const range of [...NON_PUBLIC_CIDRS, "0.0.0.0/8", "224.0.0.0/3"]) {
+      const [base, b] = range.split("/");
+      const rb = Number(b);
+      const common = Math.min(rb, bits);
+      const mask = common === 0 ? 0 : (~0 << (32 - common)) >>> 0;
+      if (((ip & mask) >>> 0) === ((toV4(base.split(".").map(Number)) & mask) >>> 0)) return `which overlaps the non-public range ${range}`;
+    }
+    return undefined;
+  }
+  const v6 = /^([0-9a-f:]+)\/(\d{1,3})$/i.exec(cidr);
+  if (v6 && v6[1].includes(":")) {
+    const bits = Number(v6[2]);
+    if (bits > 128) return "which is not an IPv6 range";
+    const first = v6[1].toLowerCase().startsWith("::") ? 0 : parseInt(v6[1].split(":")[0], 16);
+    // Public unicast is 2000::/3; fc00::/7 (unique local), fe80::/10 (link-local), ::1 and the rest are not.
+    if (!(first >= 0x2000 && first <= 0x3fff)) return "which is not in the public IPv6 range 2000::/3";
+    if (bits < 16) return "which is most of the internet";
+    return undefined;
+  }
+  return "which is not a CIDR range (a.b.c.d/n or an IPv6 prefix)";
+}
+
+function toV4(o: readonly number[]): number {
+  return (((o[0] << 24) >>> 0) + (o[1] << 16) + (o[2] << 8) + o[3]) >>> 0;
 }
 
 export function underscore(s: string): string {

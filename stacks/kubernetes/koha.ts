@@ -5,8 +5,11 @@
  *   Memcached 11211, Elasticsearch 9200); the backends reach nothing but DNS.
  * - Every backend is a StatefulSet with one pod and retained claims; Koha is a StatefulSet too,
  *   because its profile keeps /var/lib/koha on a data volume (one pod, like the one container).
- * - The way in is an ingress controller's namespace (`ingressFrom`), to OPAC and staff ports;
- *   the Docker stack's Cloudflare tunnel is not rendered here (see constructs/kubernetes/README.md).
+ * - The way in (`publish`, ./edge.ts): by default the Docker stack's own, a Cloudflare Tunnel
+ *   whose cloudflared connector is a Deployment in the namespace, OPAC public and staff behind
+ *   Cloudflare Access, the zone's WAF and rate limit; or an ingress-nginx Ingress per hostname
+ *   with TLS, per-client rate limits and external authentication on staff. Without `publish`,
+ *   only `ingressFrom` (your own controller's namespace) reaches the OPAC and staff ports.
  */
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
@@ -29,6 +32,7 @@ import {
   RABBITMQ_STOMP_PORT,
 } from "../../constructs/profiles";
 import type { ImageSpec } from "../../constructs/service/spec";
+import { CLOUDFLARED_SERVICE, addKubernetesEdge, type KubernetesEdge, type KubernetesEdgeProps } from "./edge";
 
 export const KUBERNETES_KOHA_SERVICES = ["mariadb", "rabbitmq", "elasticsearch", "memcached", "koha"] as const;
 export type KubernetesKohaService = (typeof KUBERNETES_KOHA_SERVICES)[number];
@@ -51,10 +55,28 @@ export interface KubernetesKohaStackProps {
   readonly storageClassName?: string;
   /** The ingress controller's namespace (and pods), allowed to the OPAC and staff ports. @default nobody */
   readonly ingressFrom?: { readonly namespaceLabels: Readonly<Record<string, string>>; readonly podLabels?: Readonly<Record<string, string>> };
+  /**
+   * Publish OPAC (public) and staff (behind Access, or `adminAuth` with ingress-nginx) through
+   * the Cloudflare Tunnel (`edge.via` "cloudflared", the default) or an ingress-nginx Ingress.
+   * @default none: not published (only `ingressFrom` reaches Koha)
+   */
+  readonly publish?: {
+    readonly edge: KubernetesEdgeProps;
+    /** Public catalogue hostname (config koha.opacHostname). */
+    readonly opacHostname: string;
+    /** Staff interface hostname (config koha.staffHostname); always gated. */
+    readonly staffHostname: string;
+    /** Tunnel name. @default `koha-<instance>-k8s` (KOHA_K8S_TUNNEL_SUFFIX), apart from the Docker stack's tunnel */
+    readonly tunnelName?: string;
+  };
 }
 
+/** Suffix of the default tunnel name, so a cluster and a Docker host of one instance never share a tunnel. */
+export const KOHA_K8S_TUNNEL_SUFFIX = "-k8s";
+
 export class KubernetesKohaStack extends TerraformStack {
-  static readonly services = KUBERNETES_KOHA_SERVICES;
+  /** Services `images:` may pin: the stack's own, and the tunnel connector (`cloudflared`) that `publish` may add. */
+  static readonly services: readonly string[] = [...KUBERNETES_KOHA_SERVICES, CLOUDFLARED_SERVICE];
 
   readonly namespace: KubernetesNamespace;
   readonly koha: KubernetesWorkload;
@@ -62,6 +84,8 @@ export class KubernetesKohaStack extends TerraformStack {
   readonly rabbitmq: KubernetesWorkload;
   readonly elasticsearch: KubernetesWorkload;
   readonly memcached: KubernetesWorkload;
+  /** The way in, when `publish` is given. */
+  readonly edge?: KubernetesEdge;
 
   constructor(scope: Construct, id: string, props: KubernetesKohaStackProps) {
     super(scope, id);
@@ -142,6 +166,21 @@ export class KubernetesKohaStack extends TerraformStack {
       for (const port of [KOHA_OPAC_PORT, KOHA_STAFF_PORT]) {
         ns.allowIngressFromNamespace(this.koha, { ...props.ingressFrom, port, reason: "the cluster's ingress controller forwards OPAC and staff traffic" });
       }
+    }
+    if (props.publish) {
+      if (props.ingressFrom && props.publish.edge.via === "ingress-nginx") {
+        throw new Error(`KubernetesKohaStack ${id}: ingressFrom and publish.edge (ingress-nginx) both admit the ingress controller. Fix: leave ingressFrom out; publish already allows the controller's pods to the OPAC and staff ports`);
+      }
+      this.edge = addKubernetesEdge(this, {
+        namespace: ns,
+        owner,
+        tunnelName: props.publish.tunnelName ?? `koha-${props.instance}${KOHA_K8S_TUNNEL_SUFFIX}`,
+        props: props.publish.edge,
+        routes: [
+          { hostname: props.publish.opacHostname, workload: this.koha, port: KOHA_OPAC_PORT, gated: false },
+          { hostname: props.publish.staffHostname, workload: this.koha, port: KOHA_STAFF_PORT, gated: true },
+        ],
+      });
     }
   }
 }

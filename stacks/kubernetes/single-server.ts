@@ -8,7 +8,9 @@
  * - the API is a Deployment with an autoscaler, a disruption budget and zero-downtime updates;
  *   the bot runs exactly once (one bot token, one poller);
  * - every secret is a key of the namespace's Secret, written from the same sensitive Terraform
- *   variables the Docker stack declares.
+ *   variables the Docker stack declares;
+ * - `publish` (./edge.ts): the API on a public hostname, through a Cloudflare Tunnel with a
+ *   cloudflared Deployment (the default) or an ingress-nginx Ingress with TLS and rate limits.
  *
  * Typed props, not the deployment configuration: the configuration is wired in by the app.
  */
@@ -22,6 +24,7 @@ import { KubernetesWorkload, type AutoscalingProps } from "../../constructs/kube
 import { postgresProfile, webAppProfile, POSTGRES_PORT } from "../../constructs/profiles";
 import type { HttpProbeTool } from "../../constructs/service/health";
 import type { ImageSpec } from "../../constructs/service/spec";
+import { CLOUDFLARED_SERVICE, addKubernetesEdge, type KubernetesEdge, type KubernetesEdgeProps } from "./edge";
 
 /** The services this stack builds (the same names as the Docker stack's, so `images:` pins apply to both). */
 export const KUBERNETES_SINGLE_SERVER_SERVICES = ["db", "api", "bot"] as const;
@@ -64,15 +67,31 @@ export interface KubernetesSingleServerStackProps {
    * @default nobody: reach it with `kubectl port-forward`
    */
   readonly apiIngressFrom?: { readonly namespaceLabels: Readonly<Record<string, string>>; readonly podLabels?: Readonly<Record<string, string>> };
+  /**
+   * Publish the API on a public hostname through the Cloudflare Tunnel (`edge.via` "cloudflared",
+   * the default) or an ingress-nginx Ingress. The API is public (clients present API_KEY).
+   * @default none: not published
+   */
+  readonly publish?: {
+    readonly edge: KubernetesEdgeProps;
+    readonly apiHostname: string;
+    /** @default SINGLE_SERVER_K8S_TUNNEL_NAME ("single-server-k8s") */
+    readonly tunnelName?: string;
+  };
 }
 
+export const SINGLE_SERVER_K8S_TUNNEL_NAME = "single-server-k8s";
+
 export class KubernetesSingleServerStack extends TerraformStack {
-  static readonly services = KUBERNETES_SINGLE_SERVER_SERVICES;
+  /** Services `images:` may pin: the stack's own, and the tunnel connector (`cloudflared`) that `publish` may add. */
+  static readonly services: readonly string[] = [...KUBERNETES_SINGLE_SERVER_SERVICES, CLOUDFLARED_SERVICE];
 
   readonly namespace: KubernetesNamespace;
   readonly db: KubernetesWorkload;
   readonly api: KubernetesWorkload;
   readonly bot: KubernetesWorkload;
+  /** The way in, when `publish` is given. */
+  readonly edge?: KubernetesEdge;
 
   constructor(scope: Construct, id: string, props: KubernetesSingleServerStackProps) {
     super(scope, id);
@@ -144,6 +163,18 @@ export class KubernetesSingleServerStack extends TerraformStack {
     ns.allowEgressToInternet(this.bot, { ports: [443], reason: "the messenger and OpenAI APIs, over HTTPS" });
     if (props.apiIngressFrom) {
       ns.allowIngressFromNamespace(this.api, { ...props.apiIngressFrom, port: api.port, reason: "the cluster's ingress controller forwards public API traffic" });
+    }
+    if (props.publish) {
+      if (props.apiIngressFrom && props.publish.edge.via === "ingress-nginx") {
+        throw new Error(`KubernetesSingleServerStack ${id}: apiIngressFrom and publish.edge (ingress-nginx) both admit the ingress controller. Fix: leave apiIngressFrom out; publish already allows the controller's pods to the API port`);
+      }
+      this.edge = addKubernetesEdge(this, {
+        namespace: ns,
+        owner,
+        tunnelName: props.publish.tunnelName ?? SINGLE_SERVER_K8S_TUNNEL_NAME,
+        props: props.publish.edge,
+        routes: [{ hostname: props.publish.apiHostname, workload: this.api, port: api.port, gated: false }],
+      });
     }
   }
 }
