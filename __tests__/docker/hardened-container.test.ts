@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { HardenedContainer, type HardenedContainerProps } from "../../constructs/docker/hardened-container";
+import { HardenedContainer, escapeTerraformTemplate, type HardenedContainerProps } from "../../constructs/docker/hardened-container";
 import { Secret } from "../../constructs/core/secret";
 import { HealthProbe } from "../../constructs/service/health";
 import type { ServiceSpec } from "../../constructs/service/spec";
@@ -270,5 +270,98 @@ describe("HardenedContainer stop grace", () => {
   });
   test("the old stopGraceSeconds field is refused with the fix", () => {
     expect(() => build({ stopGraceSeconds: 60 } as never)).toThrow(/service\.stopGraceSeconds is no longer a field\. Fix: give stopGracePeriod: Duration\.seconds\(n\)/);
+  });
+});
+
+describe("HardenedContainer files (addFile, addSecretFile): a never-started seeder fills a read-only config volume", () => {
+  function withFiles() {
+    const { stack, c } = build({ dataVolumes: [{ name: "data", path: "/var/lib/web" }] });
+    c.addFile("/etc/web/web.yml", "listen: 8080\ntemplate: ${literal} %{ if x }\n");
+    c.addFile("/etc/web/conf.d/extra.yml", "extra: true\n", { mode: "0440" });
+    c.addSecretFile("/etc/web/secrets/token", Secret.fromVariable(stack, "web_token", "API token of web"), { prefix: "token=", suffix: "\n" });
+    return { stack, c, json: synthStackJson(stack) as Json };
+  }
+
+  test("the service: no upload, the config volume read-only at the directory, depends on and is replaced with the seeder", () => {
+    const { json } = withFiles();
+    const web = container(json);
+    expect(web.upload).toBeUndefined();
+    expect(web.read_only).toBe(true);
+    expect(web.volumes).toEqual([
+      { volume_name: "${docker_volume.web_data.name}", container_path: "/var/lib/web" },
+      { volume_name: "${docker_volume.web_config.name}", container_path: "/etc/web", read_only: true },
+    ]);
+    expect(web.depends_on).toEqual(["docker_container.web_config"]);
+    expect(web.lifecycle).toEqual({ replace_triggered_by: ["${docker_container.web_config}"] });
+    expect(json.resource.docker_volume.web_config.name).toBe("web-config");
+  });
+
+  test("the seeder: same image and user, never started, not read-only (a reasoned DOCKER-004 suppression), no network, no capabilities", () => {
+    const { json } = withFiles();
+    const s = container(json, "web_config");
+    const web = container(json);
+    expect({ name: s.name, image: s.image, user: s.user, start: s.start, must_run: s.must_run, read_only: s.read_only, network_mode: s.network_mode, networks: s.networks_advanced })
+      .toEqual({ name: "web-config", image: web.image, user: "10001:10001", start: false, must_run: false, read_only: false, network_mode: "none", networks: undefined });
+    expect({ caps: s.capabilities, nnp: s.security_opts, mem: s.memory, swap: s.memory_swap, ulimit: s.ulimit, hc: s.healthcheck, log: [s.log_driver, s.log_opts], restart: [s.restart, s.max_retry_count] })
+      .toEqual({ caps: { drop: ["ALL"] }, nnp: ["no-new-privileges:true"], mem: web.memory, swap: web.memory, ulimit: web.ulimit, hc: web.healthcheck, log: [web.log_driver, web.log_opts], restart: ["on-failure", 1] });
+    expect(s.volumes).toEqual([{ volume_name: "${docker_volume.web_config.name}", container_path: "/etc/web", read_only: false }]);
+    expect(s.upload).toEqual([
+      { file: "/etc/web/web.yml", content: "listen: 8080\ntemplate: $${literal} %%{ if x }\n", permissions: "0444" },
+      { file: "/etc/web/conf.d/extra.yml", content: "extra: true\n", permissions: "0440" },
+      { file: "/etc/web/secrets/token", content: "token=${var.web_token}\n", permissions: "0444" },
+    ]);
+    expect(json.variable.web_token.sensitive).toBe(true);
+    const sup = s["//"].bulwark.suppressions;
+    expect(sup).toEqual([{ rule: "DOCKER-004", reason: expect.stringContaining("container rootfs is marked read-only") }]);
+  });
+
+  test("passes policy: only the reasoned DOCKER-004 of the seeder is suppressed, and DOCKER-033 holds", () => {
+    const { stack } = withFiles();
+    expect(stack).toPassPolicy();
+    const errors = policyFindings(stack).filter((f) => f.severity === "error");
+    expect(errors.map((f) => `${f.ruleId} ${f.address}`)).toEqual(["DOCKER-004 docker_container.web_config"]);
+  });
+
+  test("files are listed; a second directory gets its own volume web-config-2 in the same seeder", () => {
+    const { stack, c } = build();
+    c.addFile("/etc/web/a.yml", "a\n").addFile("/opt/web/b.yml", "b\n");
+    expect([...c.files.keys()]).toEqual(["/etc/web/a.yml", "/opt/web/b.yml"]);
+    const json: Json = synthStackJson(stack);
+    expect(container(json, "web_config").volumes.map((v: Json) => [v.volume_name, v.container_path])).toEqual([
+      ["${docker_volume.web_config.name}", "/etc/web"], ["${docker_volume.web_config_2.name}", "/opt/web"],
+    ]);
+    expect(json.resource.docker_volume.web_config_2.name).toBe("web-config-2");
+  });
+
+  test.each([
+    ["relative path", "etc/web/a.yml", {}, /addFile\("etc\/web\/a\.yml"\) is not a normalized absolute file path\. Fix: give the absolute path/],
+    ["dot-dot", "/etc/web/../a.yml", {}, /is not a normalized absolute file path/],
+    ["under the tmpfs", "/tmp/a.yml", {}, /addFile\("\/tmp\/a\.yml"\) is under the writable tmpfs \/tmp, which is empty at every start\. Fix: deliver the file into a config directory outside/],
+    ["under a data volume", "/var/lib/web/a.yml", {}, /is under the data volume "data" \(\/var\/lib\/web\), which the service writes\. Fix:/],
+    ["directly under /", "/a.yml", {}, /is directly under \/\. Fix:/],
+    ["bad mode", "/etc/web/a.yml", { mode: "rw" }, /addFile\("\/etc\/web\/a\.yml"\)\.mode is "rw"\. Fix: give an octal mode as a string/],
+    ["directory not containing the file", "/etc/web/a.yml", { directory: "/etc/other" }, /\.directory "\/etc\/other" does not contain the file/],
+  ])("%s is refused with the construct, the prop and the fix", (_n, path, opts, re) => {
+    const { c } = build({ dataVolumes: [{ name: "data", path: "/var/lib/web" }] });
+    expect(() => c.addFile(path, "x", opts)).toThrow(/^HardenedContainer test\/web: /);
+    expect(() => c.addFile(path, "x", opts)).toThrow(re);
+  });
+
+  test("two files at one path, nested directories and overlapping mounts are refused", () => {
+    const { c } = build();
+    c.addFile("/etc/web/sub/a.yml", "a");
+    expect(() => c.addFile("/etc/web/sub/a.yml", "b")).toThrow(/addFile\("\/etc\/web\/sub\/a\.yml"\) is delivered twice\. Fix: deliver each file once/);
+    expect(() => c.addFile("/etc/web/b.yml", "b")).toThrow(/would make config directory "\/etc\/web" nested with "\/etc\/web\/sub"\. Fix: pass \{ directory: "\/etc\/web" \}/);
+    // A file below an existing directory joins it.
+    c.addFile("/etc/web/sub/deeper/c.yml", "c");
+    expect(c.files.get("/etc/web/sub/deeper/c.yml")?.directory).toBe("/etc/web/sub");
+    expect(() => c.allowHostPath("/srv/x", { containerPath: "/etc/web/sub/x", reason: "a test of overlapping mounts" })).toThrow(/overlaps the config directory \/etc\/web\/sub of addFile/);
+    expect(() => c.addSecretFile("/etc/web/sub/pw", { kind: "secret", name: "x", expression: "hunter2", source: "x" } as never)).toThrow(/holds a literal, not a reference/);
+  });
+});
+
+describe("escapeTerraformTemplate", () => {
+  test("escapes ${ and %{ (a replacement string would have turned $${ back into ${)", () => {
+    expect(escapeTerraformTemplate("a ${b} %{c} $x")).toBe("a $${b} %%{c} $x");
   });
 });

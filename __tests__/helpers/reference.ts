@@ -29,10 +29,14 @@ export function normalizedJson(stack: Parameters<typeof synthStackJson>[0]): str
   return JSON.stringify(json, null, 2);
 }
 
-/** The `bulwark.service` labels of a synthesized stack's containers, sorted. */
+/**
+ * The `bulwark.service` labels of a synthesized stack's containers, sorted. Config seeders
+ * (`start = false`, HardenedContainer.addFile) are left out: they run no service.
+ */
 export function serviceLabels(json: Record<string, any>): string[] {
-  const containers: Record<string, { labels?: Array<{ label: string; value: string }> }> = json.resource?.docker_container ?? {};
+  const containers: Record<string, { start?: boolean; labels?: Array<{ label: string; value: string }> }> = json.resource?.docker_container ?? {};
   return Object.values(containers)
+    .filter((c) => c.start !== false)
     .map((c) => c.labels?.find((l) => l.label === "bulwark.service")?.value ?? "?")
     .sort();
 }

@@ -92,15 +92,25 @@ describe("Monitoring construct (koha test stack)", () => {
     expect(stack).toPassPolicy();
   });
 
-  test("configuration reaches the containers through uploads, escaped for Terraform", () => {
-    const upload = (n: string, file: string) => (c[n].upload as any[]).find((u) => u.file === file);
+  test("configuration reaches the containers through their seeders' uploads (read-only config volumes), escaped for Terraform", () => {
+    const upload = (n: string, file: string) => (c[`${n}_config`].upload as any[]).find((u) => u.file === file);
     const rules = upload("prometheus", "/etc/prometheus/rules/bulwark.rules.yml");
     expect(unescapeTerraformTemplate(rules.content)).toBe(monitoring.files.rules);
     expect(upload("prometheus", "/etc/prometheus/prometheus.yml")).toBeDefined();
     expect(upload("alertmanager", "/etc/alertmanager/alertmanager.yml")).toBeDefined();
+    // The read-only components upload nothing themselves (Docker would refuse it: DOCKER-033);
+    // each mounts its seeder's volume read-only at the config directory.
+    for (const n of names) {
+      expect({ n, upload: c[n].upload }).toEqual({ n, upload: undefined });
+      if (!c[`${n}_config`]) continue;
+      expect({ n, start: c[`${n}_config`].start, ro: c[`${n}_config`].read_only }).toEqual({ n, start: false, ro: false });
+      const mount = (c[`${n}_config`].volumes as any[])[0];
+      expect(c[n].volumes).toContainEqual({ ...mount, read_only: true });
+      expect(c[n].lifecycle).toEqual({ replace_triggered_by: [`\${docker_container.${n}_config}`] });
+    }
     // No unescaped template in rendered files: the only `${…}` are the secrets' variables.
     for (const n of names) {
-      for (const u of (c[n].upload ?? []) as any[]) {
+      for (const u of (c[`${n}_config`]?.upload ?? []) as any[]) {
         const refs = (u.content as string).match(/(?<!\$)\$\{[^}]*\}/g) ?? [];
         expect(refs.every((r) => /^\$\{var\.[a-z0-9_]+\}$/.test(r))).toBe(true);
       }
@@ -108,11 +118,11 @@ describe("Monitoring construct (koha test stack)", () => {
   });
 
   test("credentials are files holding a sensitive variable: never a literal, a flag or an exporter env value", () => {
-    const my = (c.mariadb_exporter.upload as any[]).find((u) => u.file.endsWith("my.cnf"));
+    const my = (c.mariadb_exporter_config.upload as any[]).find((u) => u.file.endsWith("my.cnf"));
     expect(my.content).toContain("password=${var.mariadb_exporter_password}");
     expect(c.mariadb_exporter.command.join(" ")).not.toMatch(/password|pass=/i);
-    expect((c.alertmanager.upload as any[]).map((u) => u.file)).toEqual(expect.arrayContaining(["/etc/alertmanager/secrets/smtp_password", "/etc/alertmanager/secrets/telegram_bot_token"]));
-    expect((c.alertmanager.upload as any[]).find((u) => u.file.endsWith("telegram_bot_token")).content).toBe("${var.telegram_bot_token}");
+    expect((c.alertmanager_config.upload as any[]).map((u) => u.file)).toEqual(expect.arrayContaining(["/etc/alertmanager/secrets/smtp_password", "/etc/alertmanager/secrets/telegram_bot_token"]));
+    expect((c.alertmanager_config.upload as any[]).find((u) => u.file.endsWith("telegram_bot_token")).content).toBe("${var.telegram_bot_token}");
     expect(monitoring.files.alertmanager).toContain("bot_token_file: /etc/alertmanager/secrets/telegram_bot_token");
     expect(monitoring.files.blackbox).toContain("password_file: /etc/blackbox/secrets/koha_es_password");
     const json = JSON.parse(Testing.synth(stack));

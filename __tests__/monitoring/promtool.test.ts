@@ -7,6 +7,7 @@
 import { ALERTMANAGER_MIN_VERSION_FOR_TELEGRAM_TOKEN_FILE, RULE_FILE_NAME, expectedRoutes, type Monitoring } from "../../constructs/monitoring";
 import { kohaMonitoredStack, singleServerMonitoredStack } from "./stacks";
 import { haveTools, run, tempDir, version, versionAtLeast } from "./tools";
+import { kohaStack, singleServerStack } from "../helpers/reference";
 
 const present = haveTools("monitoring/promtool", ["promtool", "amtool", "blackboxExporter"]);
 const maybe = present ? describe : describe.skip;
@@ -27,6 +28,10 @@ function materialize(m: Monitoring, t: ReturnType<typeof tempDir>) {
 const STACKS: [string, () => { monitoring: Monitoring }][] = [
   ["koha (full set, OPAC availability SLO)", () => kohaMonitoredStack()],
   ["single-server (bearer-token scrape, PostgreSQL, error-ratio SLO)", () => singleServerMonitoredStack()],
+  // The reference stacks from the example: koha scrapes cloudflared (EdgeErrorRatioHigh), and
+  // single-server's components are app-prefixed on the same Docker host.
+  ["the koha reference stack (cloudflared scraped, Grafana)", () => ({ monitoring: kohaStack().monitoring! })],
+  ["the single-server reference stack (app- prefix, no cAdvisor)", () => ({ monitoring: singleServerStack().monitoring! })],
 ];
 
 maybe.each(STACKS)("generated monitoring of %s, checked by the real tools", (_name, build) => {

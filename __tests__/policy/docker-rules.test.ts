@@ -27,7 +27,7 @@ describe("DOCKER rule registry", () => {
     const containerRules = Array.from({ length: 28 }, (_, i) => `DOCKER-${String(i + 1).padStart(3, "0")}`);
     const collisionRules = ["DOCKER-029", "DOCKER-030"];
     // Learned on a real engine and by trying the CLI as a new user (engine-lessons.test.ts).
-    const engineRules = ["DOCKER-031", "DOCKER-032"];
+    const engineRules = ["DOCKER-031", "DOCKER-032", "DOCKER-033"];
     expect(RULES.map((r) => r.meta.id)).toEqual([...containerRules, ...collisionRules, ...engineRules]);
     expect(CATALOG.filter((m) => m.domain === "DOCKER").map((m) => m.id)).toEqual([...containerRules, ...collisionRules, ...engineRules]);
     for (const r of RULES) {
@@ -250,4 +250,31 @@ test("DOCKER-014 names the missing option", () => {
   const [f] = findings(dockerStack(container({ log_opts: { "max-size": "10m" } })), "DOCKER-014");
   expect(f.message).toContain('"max-file"');
   expect(f.message).not.toContain('"max-size" and');
+});
+
+// DOCKER-033: the provider copies uploads to "/" before the start; Docker refuses that into a
+// read-only container (e2e/uploads.ts saw it on the engine), whatever volume is at the file's directory.
+const UPLOAD = [{ file: "/etc/app/app.yml", content: "a: 1\n", permissions: "0444" }];
+table("DOCKER-033", [
+  ["read-only without uploads passes", {}, []],
+  ["never-started seeder (start = false, not read-only) with uploads passes", { upload: UPLOAD, start: false, read_only: false }, []],
+  // The provider uploads after the create whatever `start` says; Docker refuses it then too.
+  ["read-only and never started, with an upload", { upload: UPLOAD, start: false }, ["error"]],
+  ["writable root with uploads passes this rule", { upload: UPLOAD, read_only: false }, []],
+  ["read-only with an upload", { upload: UPLOAD }, ["error"]],
+  ["read-only with an upload and a volume at its directory", { upload: UPLOAD, volumes: [{ volume_name: "app-config", container_path: "/etc/app" }] }, ["error"]],
+  ['read-only ("true") started explicitly ("true")', { upload: UPLOAD, read_only: "true", start: "true" }, ["error"]],
+  ["read_only from a variable", { upload: UPLOAD, read_only: "${var.ro}" }, ["info"]],
+]);
+
+test("DOCKER-033 says why the apply fails and how to deliver the files", () => {
+  const [f] = findings(dockerStack(container({ upload: UPLOAD })), "DOCKER-033");
+  expect(f.message).toContain("container rootfs is marked read-only");
+  expect(f.message).toContain("/etc/app/app.yml");
+  expect(f.message).toMatch(/Fix: .*start = false.*HardenedContainer\.addFile/);
+});
+
+test("DOCKER-033 as in the CONTRIBUTING form: compliant and non-compliant fixtures", () => {
+  expect(dockerStack(container({ upload: UPLOAD }))).toViolate("DOCKER-033", APP);
+  expect(dockerStack(container({ upload: UPLOAD, start: false, read_only: false }))).not.toViolate("DOCKER-033", APP);
 });

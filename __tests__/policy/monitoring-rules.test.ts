@@ -140,9 +140,69 @@ describe("MON-004 datastore not monitored", () => {
   });
 });
 
+describe("files seeded through a volume (HardenedContainer.addFile): the files a container sees", () => {
+  // A never-started seeder uploads into a named volume; the read-only service mounts it too.
+  const vol = { docker_volume: { am_config: { name: "am-config" }, other: { name: "other" } } };
+  const seeder = (files: { file: string; content: string }[], o: Record<string, unknown> = {}) => ({
+    image: AM_IMAGE, start: false, must_run: false, read_only: false, network_mode: "none", upload: files,
+    volumes: [{ volume_name: "${docker_volume.am_config.name}", container_path: "/etc/alertmanager" }], ...o,
+  });
+  const service = (o: Record<string, unknown> = {}) => ({
+    image: AM_IMAGE, command: ["--config.file=/etc/alertmanager/alertmanager.yml"],
+    volumes: [{ volume_name: "${docker_volume.am_config.name}", container_path: "/etc/alertmanager", read_only: true }], ...o,
+  });
+  const BAD = [{ file: "/etc/alertmanager/alertmanager.yml", content: "route:\n  receiver: email\n" }];
+  const GOOD = [{ file: "/etc/alertmanager/alertmanager.yml", content: GOOD_AM }];
+
+  test("MON-001 judges the service by the file its seeder uploaded (and the seeder by its own upload)", () => {
+    expect(got(stack({ alertmanager_config: seeder(BAD), alertmanager: service() }, vol), "MON-001")).toEqual([
+      "MON-001 error docker_container.alertmanager", "MON-001 error docker_container.alertmanager_config",
+    ]);
+    expect(got(stack({ alertmanager_config: seeder(GOOD), alertmanager: service() }, vol), "MON-001")).toEqual([]);
+  });
+
+  test("the service sees the file at its own mount path (the volume mounted elsewhere)", () => {
+    const svc = service({ command: ["--config.file=/cfg/alertmanager.yml"], volumes: [{ volume_name: "am-config", container_path: "/cfg", read_only: true }] });
+    expect(got(stack({ alertmanager_config: seeder(BAD), alertmanager: svc }, vol), "MON-001")).toEqual([
+      "MON-001 error docker_container.alertmanager", "MON-001 error docker_container.alertmanager_config",
+    ]);
+  });
+
+  test("not seen: another volume, a seeder that is started, a file outside the seeder's mount", () => {
+    const otherVolume = service({ volumes: [{ volume_name: "${docker_volume.other.name}", container_path: "/etc/alertmanager", read_only: true }] });
+    expect(got(stack({ alertmanager_config: seeder(BAD, { image: "busybox:1.36" }), alertmanager: otherVolume }, vol), "MON-001")).toEqual([]);
+    const started = seeder(BAD, { image: "busybox:1.36", start: true });
+    expect(got(stack({ alertmanager_config: started, alertmanager: service() }, vol), "MON-001")).toEqual([]);
+    const outside = seeder([{ file: "/etc/other/alertmanager.yml", content: "route:\n  receiver: email\n" }], { image: "busybox:1.36" });
+    expect(got(stack({ alertmanager_config: outside, alertmanager: service() }, vol), "MON-001")).toEqual([]);
+  });
+
+  test("MON-004: an exporter's seeded my.cnf names the datastore; a never-started datastore image is no datastore", () => {
+    const prom = { image: PROM_IMAGE, upload: [{ file: "/etc/prometheus/prometheus.yml", content: "scrape_configs:\n  - job_name: x\n    static_configs:\n      - targets: [\"x:9104\"]\n" }] };
+    const exporter = { image: `prom/mysqld-exporter:v0.17.2${DIGEST}`, volumes: [{ volume_name: "x-config", container_path: "/etc/x", read_only: true }] };
+    const xSeeder = { image: `prom/mysqld-exporter:v0.17.2${DIGEST}`, start: false, read_only: false, volumes: [{ volume_name: "x-config", container_path: "/etc/x" }], upload: [{ file: "/etc/x/my.cnf", content: "[client]\nhost=db\npassword=${var.p}\n" }] };
+    const DB = { image: `mariadb:11.4.2${DIGEST}` };
+    expect(got(stack({ prometheus: prom, db: DB, x: exporter }), "MON-004")).toEqual(["MON-004 warning docker_container.db"]);
+    expect(got(stack({ prometheus: prom, db: DB, x: exporter, x_config: xSeeder }), "MON-004")).toEqual([]);
+    expect(got(stack({ prometheus: prom, db_config: { ...DB, start: false } }), "MON-004")).toEqual([]);
+  });
+});
+
 describe("the monitoring construct's own output", () => {
   test.each([["koha", kohaMonitoredStack], ["single server", singleServerMonitoredStack]])("%s raises no MON finding", (_n, build) => {
     const json = synthStackJson(build().stack) as Json;
     expect(findings(json).filter((f) => f.ruleId.startsWith("MON-")).map((f) => `${f.ruleId} ${f.address}`)).toEqual([]);
+  });
+
+  test("its containers upload nothing themselves; MON-001 still reads Alertmanager's file through the config volume", () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const json = synthStackJson(kohaMonitoredStack().stack) as Record<string, any>;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const containers: Record<string, any> = json.resource.docker_container;
+    for (const [id, c] of Object.entries(containers)) if (c.upload) expect({ id, seeder: c.start === false && c.read_only === false }).toEqual({ id, seeder: true });
+    // Break the seeded file: the finding lands on the read-only Alertmanager that mounts it.
+    const am = containers.alertmanager_config.upload.find((u: { file: string }) => u.file.endsWith("alertmanager.yml"));
+    am.content = "route:\n  receiver: nobody\n";
+    expect(findings(json).filter((f) => f.ruleId === "MON-001").map((f) => f.address).sort()).toEqual(["docker_container.alertmanager", "docker_container.alertmanager_config"]);
   });
 });

@@ -9,6 +9,7 @@ import { checkStack } from "../../policy/engine";
 import type { Finding, Severity } from "../../policy/types";
 import { synthStackJson } from "../../policy/testing";
 import { kohaStack, singleServerStack } from "../helpers/reference";
+import { CLOUDFLARED_EDGE, NGINX_EDGE, publishedKohaStack, publishedSingleServerStack } from "../kubernetes/fixtures";
 
 type Json = Record<string, any>;
 
@@ -21,12 +22,18 @@ interface Mutation {
   apply(c: Json, stack: Json, name: string): void;
 }
 
-const isBackendOnly = (c: Json) => c.networks_advanced.every((n: Json) => String(n.name).includes("backnet"));
+const isBackendOnly = (c: Json) => Array.isArray(c.networks_advanced) && c.networks_advanced.every((n: Json) => String(n.name).includes("backnet"));
+/**
+ * A config seeder (HardenedContainer.addFile): never started, network "none", and not read-only by
+ * design (Docker refuses uploads into a read-only container; its DOCKER-004 is suppressed with that
+ * reason), so the read-only and network mutations do not apply to it.
+ */
+const isService = (c: Json) => c.start !== false;
 
 const MUTATIONS: readonly Mutation[] = [
   { name: "privileged = true", expect: "error", apply: (c) => { c.privileged = true; } },
-  { name: "read_only removed", expect: "error", apply: (c) => { delete c.read_only; } },
-  { name: "read_only = false", expect: "error", apply: (c) => { c.read_only = false; } },
+  { name: "read_only removed", expect: "error", when: isService, apply: (c) => { delete c.read_only; } },
+  { name: "read_only = false", expect: "error", when: isService, apply: (c) => { c.read_only = false; } },
   { name: "capabilities removed", expect: "error", apply: (c) => { delete c.capabilities; } },
   { name: "capabilities.drop emptied", expect: "error", apply: (c) => { c.capabilities.drop = []; } },
   { name: "capabilities.add SYS_ADMIN", expect: "error", apply: (c) => { c.capabilities.add = ["SYS_ADMIN"]; } },
@@ -49,7 +56,7 @@ const MUTATIONS: readonly Mutation[] = [
   { name: "restart = no", expect: "error", apply: (c) => { c.restart = "no"; } },
   { name: "log_opts removed", expect: "error", apply: (c) => { delete c.log_opts; } },
   { name: "log max-file removed", expect: "error", apply: (c) => { delete c.log_opts["max-file"]; } },
-  { name: "networks_advanced removed (default bridge)", expect: "error", apply: (c) => { delete c.networks_advanced; } },
+  { name: "networks_advanced removed (default bridge)", expect: "error", when: isService, apply: (c) => { delete c.networks_advanced; } },
   { name: "network_mode = host", expect: "error", apply: (c) => { c.network_mode = "host"; } },
   { name: "pid_mode = host", expect: "error", apply: (c) => { c.pid_mode = "host"; } },
   { name: "port published on all interfaces", expect: "error", apply: (c) => { c.ports = [...(c.ports ?? []), { internal: 8443, external: 18443 }]; } },
@@ -64,6 +71,8 @@ const MUTATIONS: readonly Mutation[] = [
   { name: "secret reference replaced by a literal", expect: "error", when: (c) => (c.env ?? []).some((e: string) => e.includes("${var.")), apply: (c) => {
       c.env = c.env.map((e: string) => e.replace(/\$\{var\.[a-z_]+\}/, "literal-value-123"));
     } },
+  // What Monitoring did before addFile: Docker refuses it at apply (e2e/uploads.ts).
+  { name: "upload block on the read-only service", expect: "error", when: isService, apply: (c) => { c.upload = [...(c.upload ?? []), { file: "/etc/app/app.yml", content: "a: 1\n" }]; } },
   { name: "docker.sock bind-mounted", expect: "error", apply: (c) => { c.volumes = [...(c.volumes ?? []), { host_path: "/var/run/docker.sock", container_path: "/var/run/docker.sock" }]; } },
   { name: "backend service moved to frontnet", expect: "error", when: isBackendOnly, apply: (c) => {
       c.networks_advanced = c.networks_advanced.map((n: Json) => ({ ...n, name: String(n.name).replace("backnet", "frontnet") }));
@@ -124,5 +133,73 @@ describe("mutation test over the reference stacks", () => {
     expect(byKind.get("cpus set (provider 3.6.2 panics)")).toContain("DOCKER-010");
     expect(byKind.get("backend service moved to frontnet")).toContain("NET-001");
     expect(byKind.get("image tag -> latest")).toContain("DOCKER-022");
+    expect(byKind.get("upload block on the read-only service")).toContain("DOCKER-033");
+  });
+});
+
+// --- Kubernetes: the way in ------------------------------------------------------------------
+
+
+interface EdgeMutation {
+  readonly name: string;
+  readonly expect: Severity;
+  /** The rule that must catch it. */
+  readonly rule: string;
+  /** Text the finding must contain: the workload behind the Ingress, or the connector. */
+  readonly names: string;
+  apply(stack: Json): void;
+}
+
+const ingressOf = (stack: Json, host: string) => Object.values(stack.resource.kubernetes_ingress_v1 as Record<string, Json>).find((i) => i.spec.rule[0].host === host)!;
+const nginx = (k: string) => `nginx.ingress.kubernetes.io/${k}`;
+
+/** Each removes or weakens one attribute KubernetesIngress or KubernetesTunnelIngress sets. */
+const EDGE_MUTATIONS: ReadonlyArray<readonly [string, () => Json, readonly EdgeMutation[]]> = [
+  ["koha-k8s (ingress-nginx)", () => synthStackJson(publishedKohaStack(NGINX_EDGE)), [
+    { name: "OPAC TLS removed", expect: "error", rule: "K8S-018", names: "StatefulSet koha/koha", apply: (s) => { delete ingressOf(s, "opac.example.org").spec.tls; } },
+    { name: "staff TLS Secret removed", expect: "error", rule: "K8S-018", names: "StatefulSet koha/koha", apply: (s) => { delete ingressOf(s, "staff.example.org").spec.tls[0].secret_name; } },
+    { name: "TLS for another host", expect: "error", rule: "K8S-018", names: "StatefulSet koha/koha", apply: (s) => { ingressOf(s, "opac.example.org").spec.tls[0].hosts = ["www.example.org"]; } },
+    { name: "HTTPS redirect off", expect: "error", rule: "K8S-018", names: "StatefulSet koha/koha", apply: (s) => { ingressOf(s, "opac.example.org").metadata.annotations[nginx("force-ssl-redirect")] = "false"; } },
+    { name: "rate limit removed", expect: "warning", rule: "K8S-019", names: "StatefulSet koha/koha", apply: (s) => {
+        const a = ingressOf(s, "opac.example.org").metadata.annotations;
+        for (const k of ["limit-rps", "limit-connections", "limit-burst-multiplier"]) delete a[nginx(k)];
+      } },
+    { name: "rate limit 0", expect: "warning", rule: "K8S-019", names: "StatefulSet koha/koha", apply: (s) => {
+        const a = ingressOf(s, "staff.example.org").metadata.annotations;
+        a[nginx("limit-rps")] = "0";
+        delete a[nginx("limit-connections")];
+      } },
+    { name: "staff auth removed", expect: "error", rule: "K8S-020", names: "StatefulSet koha/koha", apply: (s) => { delete ingressOf(s, "staff.example.org").metadata.annotations[nginx("auth-url")]; } },
+  ]],
+  ["koha-k8s (cloudflared)", () => synthStackJson(publishedKohaStack(CLOUDFLARED_EDGE)), [
+    { name: "staff Access application removed", expect: "error", rule: "CF-005", names: "staff.example.org", apply: (s) => { delete s.resource.cloudflare_zero_trust_access_application; } },
+    { name: "origin Access check removed", expect: "warning", rule: "CF-009", names: "staff.example.org", apply: (s) => {
+        for (const r of s.resource.cloudflare_zero_trust_tunnel_cloudflared_config.tunnel.config.ingress) delete r.origin_request;
+      } },
+    { name: "tunnel token as a literal", expect: "error", rule: "K8S-011", names: "Deployment koha/cloudflared", apply: (s) => {
+        s.resource.kubernetes_deployment_v1.koha_cloudflared.spec.template.spec.container[0].env = [{ name: "TUNNEL_TOKEN", value: "eyJhIjoiMDEyMzQ1Njc4OWFiY2RlZiJ9" }];
+      } },
+    { name: "connector runs as root", expect: "error", rule: "K8S-004", names: "Deployment koha/cloudflared", apply: (s) => { s.resource.kubernetes_deployment_v1.koha_cloudflared.spec.template.spec.container[0].security_context.run_as_user = "0"; } },
+  ]],
+  ["single-server-k8s (cloudflared)", () => synthStackJson(publishedSingleServerStack(CLOUDFLARED_EDGE)), [
+    { name: "catch-all removed", expect: "error", rule: "CF-002", names: "tunnel", apply: (s) => { s.resource.cloudflare_zero_trust_tunnel_cloudflared_config.tunnel.config.ingress.pop(); } },
+  ]],
+];
+
+describe("mutation test over the Kubernetes way in (Ingress and tunnel connector)", () => {
+  const rank = { error: 0, warning: 1, info: 2 };
+  const active = (stack: string, json: Json, severity: Severity) =>
+    checkStack({ stack, file: "x", json }).findings.filter((f) => !f.suppressed && rank[f.severity] <= rank[severity]).map((f) => `${f.ruleId}|${f.severity}|${f.message}`);
+
+  describe.each(EDGE_MUTATIONS)("%s", (stackName, synth, mutations) => {
+    const json = synth();
+    test.each(mutations.map((m) => [m.name, m] as const))("%s is killed by the expected rule, naming what it exposes", (_, m) => {
+      const before = new Set(active(stackName, json, m.expect));
+      const mutated: Json = structuredClone(json);
+      m.apply(mutated);
+      const fresh = active(stackName, mutated, m.expect).filter((k) => !before.has(k));
+      const hits = fresh.filter((k) => k.startsWith(`${m.rule}|${m.expect}|`) && k.includes(m.names));
+      expect({ mutation: m.name, killed: hits.length > 0, fresh }).toEqual({ mutation: m.name, killed: true, fresh });
+    });
   });
 });

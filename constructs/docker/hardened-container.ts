@@ -15,10 +15,24 @@
  * - secrets only as references to sensitive values;
  * - labels for service, tier, owner and a hash of the settings the provider cannot update in
  *   place (healthcheck, tmpfs, cpu quota), so changing them recreates the container.
+ *
+ * Files (`addFile`, `addSecretFile`): a read-only container cannot receive `upload` blocks.
+ * kreuzwerker/docker 3.6.2 copies every upload with CopyToContainer(id, "/", tar) after the create
+ * and before the start, and Docker refuses any copy into a container whose HostConfig.ReadonlyRootfs
+ * is true with HTTP 500 "container rootfs is marked read-only", even when a volume is mounted at the
+ * destination directory (the check is on the copy's path "/", which no volume covers). Seen on this
+ * repository's engine (Docker 20.10.24 from Debian) by e2e/uploads.ts. So each config directory is
+ * a named volume: a seeding container (`<name>-config`: the same image, never started, not
+ * read-only, network "none", no capabilities) mounts it read-write and carries the uploads; the
+ * service mounts it read-only and is replaced whenever the seeder is (`replace_triggered_by`), so a
+ * changed file, a rotated secret included, reaches a new service container. The e2e check creates
+ * the seeder and the service from the synthesized JSON as the provider does and reads the files
+ * from inside the running read-only service.
  */
 import { createHash } from "crypto";
 import { Construct } from "constructs";
 import { TerraformStack, dependable } from "cdktf";
+import { posix } from "path";
 import { Container, type ContainerConfig, type ContainerLabels, type ContainerVolumes } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
@@ -120,7 +134,49 @@ export interface HostPathOptions {
   readonly reason: string;
 }
 
+/** Mode of a delivered file: read-only for everybody (the content is owned by root, uid 0 of the tar). */
+export const DEFAULT_FILE_MODE = "0444";
+
+export interface FileOptions {
+  /**
+   * Octal mode of the file (kreuzwerker `upload.permissions`), e.g. "0440".
+   * @default DEFAULT_FILE_MODE ("0444")
+   */
+  readonly mode?: string;
+  /**
+   * The config directory the file is delivered in: a named volume mounted read-only there. The
+   * service sees nothing of the image's own content below it except what Docker copied into the new
+   * volume from the image when the seeder was created.
+   * @default the directory of an earlier file that contains this path, else the file's parent directory
+   */
+  readonly directory?: string;
+}
+
+export interface SecretFileOptions extends FileOptions {
+  /** Literal text before the secret (`password=`). @default "" */
+  readonly prefix?: string;
+  /** Literal text after the secret (a newline). @default "" */
+  readonly suffix?: string;
+}
+
+/**
+ * Terraform JSON reads `${` and `%{` in every string as template syntax. A file's literal text is
+ * data, so both are escaped (`$${`, `%%{`); Terraform writes the original text into the file.
+ */
+export function escapeTerraformTemplate(s: string): string {
+  // A function as replacement: in a replacement string "$$" is one "$", so "$${" would write "${".
+  return s.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+}
+
+/** One config directory: its volume, mounted read-only by the service and read-write by the seeder. */
+interface ConfigDirectory {
+  readonly path: string;
+  readonly volume: Volume;
+  readonly files: Map<string, { readonly content: string; readonly mode: string }>;
+}
+
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const FILE_MODE = /^0?[0-7]{3}$/;
 const servicesByStack = new WeakMap<TerraformStack, Set<string>>();
 
 export class HardenedContainer extends Construct implements PublishableService {
@@ -150,6 +206,11 @@ export class HardenedContainer extends Construct implements PublishableService {
   private readonly mountPaths = new Set<string>();
   private readonly dataVolumesByName = new Map<string, MountableVolume>();
   private readonly hostPathReasons = new Map<"DOCKER-016" | "DOCKER-017", { grants: string[]; paths: string[] }>();
+  /** The config directories of addFile, each with its volume and files. */
+  private readonly configDirs = new Map<string, ConfigDirectory>();
+  private seederConfig?: ContainerConfig;
+  private owner = "";
+  private seederContainer?: Container;
 
   constructor(scope: Construct, id: string, props: HardenedContainerProps) {
     super(scope, id);
@@ -175,6 +236,7 @@ export class HardenedContainer extends Construct implements PublishableService {
     servicesByStack.set(stack, names);
     this.hostname = spec.name;
     if (typeof props.owner !== "string" || props.owner.trim() === "") fail("owner", "is empty", "name the team or person responsible for the service");
+    this.owner = props.owner;
     claimHostName(this, "container", spec.name, where);
 
     // --- image ----------------------------------------------------------------------------
@@ -370,6 +432,26 @@ export class HardenedContainer extends Construct implements PublishableService {
     };
     this.container = new Container(this, "container", config);
     this.container.overrideLogicalId(spec.name.replace(/-/g, "_"));
+    // What the seeder of addFile shares with the service (it is created only when a file is added).
+    this.seederConfig = {
+      name: `${spec.name}-config`,
+      image: this.image.imageId,
+      user: spec.user,
+      command: config.command,
+      entrypoint: config.entrypoint,
+      privileged: false,
+      capabilities: { drop: ["ALL"] },
+      securityOpts: ["no-new-privileges:true"],
+      memory: config.memory,
+      memorySwap: config.memorySwap,
+      cpuShares: config.cpuShares,
+      cpuPeriod,
+      cpuQuota,
+      ulimit: config.ulimit,
+      healthcheck,
+      logDriver,
+      logOpts: config.logOpts,
+    };
     if (writable) suppress(this.container, "DOCKER-004", writable.reason);
     if (this.publishNetwork && backend) {
       suppress(
@@ -474,6 +556,161 @@ export class HardenedContainer extends Construct implements PublishableService {
     return this;
   }
 
+  /**
+   * Deliver a file with literal text (escaped for Terraform: the file holds exactly `text`) into
+   * a read-only config directory of the service (see the file header: a named volume filled by a
+   * never-started seeding container, because Docker refuses uploads into a read-only container).
+   * The path must be absolute, outside every tmpfs, data volume and other mount of the service, and
+   * used once. Any change of a file recreates the seeder and with it the service. Files removed
+   * from the code stay in the volume until the volume is removed.
+   */
+  addFile(path: string, text: string, opts: FileOptions = {}): this {
+    const where = `addFile(${JSON.stringify(path)})`;
+    if (typeof text !== "string") this.fail(where, "has content that is not a string", "give the file's text; for a secret use addSecretFile");
+    this.deliverFile(where, path, escapeTerraformTemplate(text), opts);
+    return this;
+  }
+
+  /**
+   * Deliver a file holding a secret (bound to a sensitive Terraform variable, never a literal),
+   * between literal `prefix` and `suffix` (`password=` … `\n`). The value lives in Terraform state,
+   * as every upload does: keep state in the encrypted backend (STATE-001).
+   */
+  addSecretFile(path: string, ref: SecretRef, opts: SecretFileOptions = {}): this {
+    const where = `addSecretFile(${JSON.stringify(path)})`;
+    checkSecret(specFailer(this.where, ""), where, ref);
+    for (const k of ["prefix", "suffix"] as const) {
+      const v = opts[k];
+      if (v !== undefined && typeof v !== "string") this.fail(`${where}.${k}`, "is not a string", "give literal text or leave it out");
+    }
+    this.checkFilePath(where, path, opts);
+    const expr = bindSecretToTerraform(this, ref, `${this.where}: file ${path}`);
+    this.deliverFile(where, path, `${escapeTerraformTemplate(opts.prefix ?? "")}${expr}${escapeTerraformTemplate(opts.suffix ?? "")}`, opts);
+    return this;
+  }
+
+  /** The never-started container that receives the uploads of `addFile` (created by the first file); undefined without files. */
+  get seeder(): Container | undefined {
+    return this.seederContainer;
+  }
+
+  /** Files delivered so far, by path: the Terraform string of each upload and its mode. */
+  get files(): ReadonlyMap<string, { readonly directory: string; readonly content: string; readonly mode: string }> {
+    const out = new Map<string, { directory: string; content: string; mode: string }>();
+    for (const d of this.configDirs.values()) for (const [p, f] of d.files) out.set(p, { directory: d.path, ...f });
+    return out;
+  }
+
+  /** Validate a file's path and options; returns its config directory. */
+  private checkFilePath(where: string, path: unknown, opts: FileOptions): string {
+    if (typeof path !== "string" || !path.startsWith("/") || posix.normalize(path) !== path || path.endsWith("/") || /\s/.test(path)) {
+      this.fail(where, "is not a normalized absolute file path", "give the absolute path inside the container, e.g. \"/etc/app/app.yml\" (no \"..\", \"//\" or trailing slash)");
+    }
+    const p = path as string;
+    if (this.files.has(p)) this.fail(where, "is delivered twice", "deliver each file once");
+    const mode = opts.mode ?? DEFAULT_FILE_MODE;
+    if (typeof mode !== "string" || !FILE_MODE.test(mode)) this.fail(`${where}.mode`, `is ${JSON.stringify(mode)}`, "give an octal mode as a string, e.g. \"0440\"");
+    for (const w of this.resolved.writablePaths) {
+      if (within(p, w.path)) this.fail(where, `is under the writable tmpfs ${w.path}, which is empty at every start`, "deliver the file into a config directory outside the service's writable paths");
+    }
+    for (const d of this.resolved.dataVolumes) {
+      if (within(p, d.path)) this.fail(where, `is under the data volume "${d.name}" (${d.path}), which the service writes`, `deliver the file into a config directory outside ${d.path}, or drop the data volume if it only held configuration`);
+    }
+    let dir = opts.directory;
+    if (dir !== undefined) {
+      if (typeof dir !== "string" || !dir.startsWith("/") || dir === "/" || posix.normalize(dir) !== dir || dir.endsWith("/") || /\s/.test(dir)) {
+        this.fail(`${where}.directory`, `${JSON.stringify(dir)} is not a normalized absolute directory below /`, "give the config directory, e.g. \"/etc/app\"");
+      }
+      if (!within(p, dir) || p === dir) this.fail(`${where}.directory`, `"${dir}" does not contain the file`, `give a directory the file is in, e.g. "${posix.dirname(p)}"`);
+    } else {
+      dir = [...this.configDirs.keys()].find((d) => within(p, d)) ?? posix.dirname(p);
+      if (dir === "/") this.fail(where, "is directly under /", "deliver the file into a config directory, e.g. \"/etc/app/app.yml\"");
+    }
+    for (const d of this.configDirs.keys()) {
+      if (d !== dir && (within(d, dir) || within(dir, d))) {
+        this.fail(where, `would make config directory "${dir}" nested with "${d}"`, `pass { directory: "${within(d, dir) ? dir : d}" } to every file below it (one volume per directory tree)`);
+      }
+    }
+    if (!this.configDirs.has(dir)) {
+      for (const m of this.mountPaths) {
+        if (within(m, dir) || within(dir, m)) this.fail(`${where}.directory`, `"${dir}" overlaps the mount ${m} of the service`, "deliver files into a directory no tmpfs, data volume or other mount covers or contains");
+      }
+    }
+    return dir;
+  }
+
+  private deliverFile(where: string, path: string, content: string, opts: FileOptions): void {
+    const dirPath = this.checkFilePath(where, path, opts);
+    let dir = this.configDirs.get(dirPath);
+    if (!dir) {
+      const n = this.configDirs.size + 1;
+      const volumeName = `${this.service.name}-config${n === 1 ? "" : `-${n}`}`;
+      claimHostName(this, "volume", volumeName, this.where);
+      const volume = new Volume(this, n === 1 ? "volume-config" : `volume-config-${n}`, {
+        name: volumeName,
+        labels: [
+          { label: "bulwark.service", value: this.service.name },
+          { label: "bulwark.owner", value: this.owner },
+        ],
+      });
+      // Name, construct id, address and labels as a data volume named "config" has them: the first
+      // directory's volume is the very volume Monitoring declared before, so an upgrade keeps it.
+      volume.overrideLogicalId(volumeName.replace(/-/g, "_"));
+      dir = { path: dirPath, volume, files: new Map() };
+      this.configDirs.set(dirPath, dir);
+      this.mountPaths.add(dirPath);
+      this.mounts.push({ volumeName: volume.name, containerPath: dirPath, readOnly: true });
+      this.container.putVolumes([...this.mounts]);
+    }
+    dir.files.set(path, { content, mode: opts.mode ?? DEFAULT_FILE_MODE });
+    this.renderSeeder();
+  }
+
+  /**
+   * The seeding container: created once, its volumes and uploads re-rendered on every file. Never
+   * started (start = false, must_run = false: the provider then neither starts it nor deletes it on
+   * refresh for not running); Docker auto-starts on daemon start only containers that ran before.
+   */
+  private renderSeeder(): void {
+    const dirs = [...this.configDirs.values()];
+    const volumes: ContainerVolumes[] = dirs.map((d) => ({ volumeName: d.volume.name, containerPath: d.path, readOnly: false }));
+    const upload = dirs.flatMap((d) => [...d.files].map(([file, f]) => ({ file, content: f.content, permissions: f.mode })));
+    if (this.seederContainer) {
+      this.seederContainer.putVolumes(volumes);
+      this.seederContainer.putUpload(upload);
+      return;
+    }
+    const base = this.seederConfig as ContainerConfig;
+    claimHostName(this, "container", base.name, this.where);
+    const seeder = new Container(this, "config", {
+      ...base,
+      start: false,
+      mustRun: false,
+      // Required: Docker refuses every upload into a read-only container (see the file header).
+      readOnly: false,
+      // Never started, so no restart; on-failure with one retry if someone starts it by hand.
+      restart: "on-failure",
+      maxRetryCount: 1,
+      networkMode: "none",
+      volumes,
+      upload,
+      labels: [
+        { label: "bulwark.config-seeder", value: "true" },
+        { label: "bulwark.owner", value: this.owner },
+        { label: "bulwark.service", value: this.service.name },
+      ],
+    });
+    seeder.overrideLogicalId(base.name.replace(/-/g, "_"));
+    suppress(
+      seeder,
+      "DOCKER-004",
+      `config seeder of ${this.service.name}: never started (start = false), it only receives the upload blocks, which Docker refuses into a read-only container ("container rootfs is marked read-only"); it has no network, no capabilities and no-new-privileges, and the service mounts the config volume read-only`,
+    );
+    this.seederContainer = seeder;
+    this.container.dependsOn = [...(this.container.dependsOn ?? []), dependable(seeder)];
+    this.container.lifecycle = { ...(this.container.lifecycle ?? {}), replaceTriggeredBy: [seeder] };
+  }
+
   /** Suppress one policy rule on this container with a reason (>= 10 characters). */
   suppress(ruleId: string, reason: string): this {
     suppress(this.container, ruleId, reason);
@@ -497,6 +734,9 @@ export class HardenedContainer extends Construct implements PublishableService {
       this.fail(prop, `${JSON.stringify(path)} is not an absolute path below /`, "give the absolute container path");
     }
     if (this.mountPaths.has(path as string)) this.fail(prop, `"${path}" is mounted twice`, "mount each path once");
+    for (const d of this.configDirs.keys()) {
+      if (within(path as string, d) || within(d, path as string)) this.fail(prop, `"${path}" overlaps the config directory ${d} of addFile`, "mount outside the directories files are delivered into");
+    }
     this.mountPaths.add(path as string);
   }
 
@@ -517,6 +757,11 @@ export class HardenedContainer extends Construct implements PublishableService {
   private renderLabels(): ContainerLabels[] {
     return [...this.labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([label, value]) => ({ label, value }));
   }
+}
+
+/** True when `path` is `dir` or below it. */
+function within(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith("/") ? dir : `${dir}/`);
 }
 
 /** `repository:tag@digest`, validated. */

@@ -328,20 +328,42 @@ function http(ctx: AlertContext): AlertDefinition[] {
     );
   }
   if (ctx.dialects.has("cloudflared")) {
-    const r = (code: string) => `cloudflared_tunnel_response_by_code{job="cloudflared",instance="cloudflared:2000",service="cloudflared",status_code="${code}"}`;
+    // cloudflared (proxy/metrics.go): total_requests counts every proxied request;
+    // response_by_code{status_code} the responses the origin gave; request_errors the requests
+    // that never reached the origin (cloudflared answers those 502 itself and counts them only
+    // there). An origin that is down shows only in request_errors, so both are errors.
+    const m = (name: string, code?: string) => `${name}{job="cloudflared",instance="cloudflared:2000",service="cloudflared"${code ? `,status_code="${code}"` : ""}}`;
+    const r = (code: string) => m("cloudflared_tunnel_response_by_code", code);
     out.push({
       name: "EdgeErrorRatioHigh",
       expr:
-        `sum by (service) (rate(cloudflared_tunnel_response_by_code{status_code=~"5.."}[5m]))` +
-        ` / sum by (service) (rate(cloudflared_tunnel_response_by_code[5m])) > ${num(t.http5xxRatio)}`,
+        `(sum by (service) (rate(cloudflared_tunnel_response_by_code{status_code=~"5.."}[5m])) or sum by (service) (rate(cloudflared_tunnel_total_requests[5m])) * 0)` +
+        ` + sum by (service) (rate(cloudflared_tunnel_request_errors[5m]))` +
+        ` > ${num(t.http5xxRatio)} * sum by (service) (rate(cloudflared_tunnel_total_requests[5m]))`,
       for: "5m",
       severity: "critical",
       category: "errors",
-      summary: "More than " + num(t.http5xxRatio * 100) + "% of the responses through tunnel connector {{ $labels.service }} are 5xx",
-      description: "The edge answers with server errors: the origin behind the tunnel fails or cannot be reached.",
+      summary: "More than " + num(t.http5xxRatio * 100) + "% of the requests through tunnel connector {{ $labels.service }} fail with 5xx or never reach the origin",
+      description: "The edge answers with server errors: the origin behind the tunnel fails (5xx responses) or cannot be reached (cloudflared's request errors, answered 502).",
       cases: [
-        { what: "fires on a 5xx spike at the edge", input: [{ series: r("200"), values: "0+10x30" }, { series: r("502"), values: "0+10x30" }], evalTime: "20m", fires: [{ service: "cloudflared" }] },
-        { what: "silent with healthy responses", input: [{ series: r("200"), values: "0+100x30" }, { series: r("502"), values: "0x30" }], evalTime: "20m", fires: [] },
+        {
+          what: "fires on a 5xx spike from the origin",
+          input: [{ series: m("cloudflared_tunnel_total_requests"), values: "0+20x30" }, { series: r("200"), values: "0+10x30" }, { series: r("502"), values: "0+10x30" }, { series: m("cloudflared_tunnel_request_errors"), values: "0x30" }],
+          evalTime: "20m",
+          fires: [{ service: "cloudflared" }],
+        },
+        {
+          what: "fires when the origin cannot be reached (request errors only, no 5xx series)",
+          input: [{ series: m("cloudflared_tunnel_total_requests"), values: "0+20x30" }, { series: r("200"), values: "0+5x30" }, { series: m("cloudflared_tunnel_request_errors"), values: "0+15x30" }],
+          evalTime: "20m",
+          fires: [{ service: "cloudflared" }],
+        },
+        {
+          what: "silent with healthy responses",
+          input: [{ series: m("cloudflared_tunnel_total_requests"), values: "0+100x30" }, { series: r("200"), values: "0+100x30" }, { series: r("502"), values: "0x30" }, { series: m("cloudflared_tunnel_request_errors"), values: "0x30" }],
+          evalTime: "20m",
+          fires: [],
+        },
       ],
     });
   }

@@ -37,5 +37,28 @@ export const EXPORTERS: Readonly<Record<ExporterKind, ComponentFacts & { readonl
   memcached: { image: { repository: "prom/memcached-exporter", tag: "v0.15.3" }, user: NOBODY, port: 9150, healthPath: "/", job: "memcached" },
 };
 
+/**
+ * Docker names of the components one Monitoring runs (container, DNS name on the monitoring
+ * network, and the prefix of their volumes). Exporters of services are named `<service>-exporter`
+ * and take no prefix: a service's name is already unique on its Docker host (claimHostName).
+ */
+export interface ComponentNames {
+  readonly prometheus: string;
+  readonly alertmanager: string;
+  readonly blackbox: string;
+  readonly nodeExporter: string;
+  readonly cadvisor: string;
+  readonly grafana: string;
+}
+
+/** Lower-case letters, digits and dashes, starting with a letter (as NetworkTopology's prefix). */
+export const NAME_PREFIX = /^[a-z][a-z0-9-]{0,30}$/;
+
+/** `prefix-<component>` as NetworkTopology names networks (`koha-frontnet`); no prefix: the bare names. */
+export function componentNames(prefix: string): ComponentNames {
+  const n = (c: string) => (prefix === "" ? c : `${prefix}-${c}`);
+  return { prometheus: n("prometheus"), alertmanager: n("alertmanager"), blackbox: n("blackbox-exporter"), nodeExporter: n("node-exporter"), cadvisor: n("cadvisor"), grafana: n("grafana") };
+}
+
 /** Alertmanager's telegram `bot_token_file` exists from 0.26 on; Debian bookworm ships 0.25. */
 export const ALERTMANAGER_MIN_VERSION_FOR_TELEGRAM_TOKEN_FILE = "0.26.0";

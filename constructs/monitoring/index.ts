@@ -3,6 +3,7 @@ export * from "./alert";
 export * from "./alert-catalog";
 export * from "./alertmanager-config";
 export * from "./components";
+export * from "./dashboards";
 export * from "./monitoring";
 export * from "./plan";
 export * from "./render";

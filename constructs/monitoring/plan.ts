@@ -9,10 +9,11 @@ import type { SecretRef } from "../service/spec";
 import type { AlertDefinition } from "./alert";
 import { buildAlerts } from "./alert-catalog";
 import { renderAlertmanagerConfig, validateAlerting, type AlertingProps } from "./alertmanager-config";
-import { BLACKBOX_EXPORTER, EXPORTERS } from "./components";
+import { ALERTMANAGER, BLACKBOX_EXPORTER, CADVISOR, EXPORTERS, NODE_EXPORTER, PROMETHEUS, componentNames, type ComponentNames } from "./components";
+import { renderGrafanaProvisioning, type GrafanaFiles } from "./dashboards";
 import { renderRuleFile, renderRuleTests, type RuleGroup, type RuleTestFile } from "./rules-file";
 import { promDuration, toYaml } from "./render";
-import { resolveSlo, sloAlerts, sloRecordingRules, type ProbeRef, type SloSpec } from "./slo";
+import { resolveSlo, sloAlerts, sloRecordingRules, type ProbeRef, type ResolvedSlo, type SloSpec } from "./slo";
 import { resolveThresholds, type AlertThresholds } from "./thresholds";
 
 /** A service as monitoring sees it. */
@@ -48,6 +49,13 @@ export interface PlanInput {
   readonly nodeExporter: boolean;
   readonly cadvisor: boolean;
   readonly backups: boolean;
+  /**
+   * Docker names of the components (their DNS names in prometheus.yml and Grafana's datasource).
+   * @default componentNames("") (prometheus, alertmanager, …)
+   */
+  readonly names?: ComponentNames;
+  /** Render Grafana's provisioning (datasource, dashboards). @default false */
+  readonly grafana?: boolean;
 }
 
 /** A file to deliver into a container: text we render, or a secret's value. */
@@ -93,6 +101,8 @@ export interface MonitoringPlan {
     readonly ruleTests: readonly RuleTestFile[];
     readonly alertmanager: string;
     readonly blackbox: string;
+    /** Grafana provisioning (only with `grafana: true`). */
+    readonly grafana?: GrafanaFiles;
   };
   readonly prometheusFiles: readonly PlannedFile[];
   readonly blackboxFiles: readonly PlannedFile[];
@@ -237,23 +247,26 @@ export function planMonitoring(input: PlanInput): MonitoringPlan {
     backups: input.backups,
   }).map((g) => ({ name: `bulwark-${g.group}`, alerts: g.alerts }));
   const sloNames = new Set<string>();
+  const slos: ResolvedSlo[] = [];
   for (const spec of input.slos ?? []) {
     const slo = resolveSlo(where, spec, probeRefs);
     if (sloNames.has(slo.name)) throw new Error(`${where}: slos "${slo.name}" is declared twice. Fix: give each SLO its own name`);
     sloNames.add(slo.name);
+    slos.push(slo);
     groups.push({ name: `bulwark-slo-${slo.name}`, records: sloRecordingRules(slo), alerts: sloAlerts(slo) });
   }
   const ctx = { runbookBaseUrl: input.runbookBaseUrl.replace(/\/+$/, "") };
 
   // --- prometheus.yml --------------------------------------------------------------------------
+  const names = input.names ?? componentNames("");
   const scrapeConfigs: Record<string, unknown>[] = [
-    { job_name: "prometheus", static_configs: [{ targets: [`localhost:9090`], labels: { service: "prometheus" } }] },
-    { job_name: "alertmanager", static_configs: [{ targets: ["alertmanager:9093"], labels: { service: "alertmanager" } }] },
+    { job_name: "prometheus", static_configs: [{ targets: [`localhost:${PROMETHEUS.port}`], labels: { service: "prometheus" } }] },
+    { job_name: "alertmanager", static_configs: [{ targets: [`${names.alertmanager}:${ALERTMANAGER.port}`], labels: { service: "alertmanager" } }] },
   ];
   // honor_labels: the backup jobs' textfile metrics name the service they back up (`service`),
   // which must win over the node_exporter target's own `service` label.
-  if (input.nodeExporter) scrapeConfigs.push({ job_name: "node", honor_labels: true, static_configs: [{ targets: ["node-exporter:9100"], labels: { service: "node-exporter" } }] });
-  if (input.cadvisor) scrapeConfigs.push({ job_name: "cadvisor", static_configs: [{ targets: ["cadvisor:8080"], labels: { service: "cadvisor" } }] });
+  if (input.nodeExporter) scrapeConfigs.push({ job_name: "node", honor_labels: true, static_configs: [{ targets: [`${names.nodeExporter}:${NODE_EXPORTER.port}`], labels: { service: "node-exporter" } }] });
+  if (input.cadvisor) scrapeConfigs.push({ job_name: "cadvisor", static_configs: [{ targets: [`${names.cadvisor}:${CADVISOR.port}`], labels: { service: "cadvisor" } }] });
   const byJob = new Map<string, ScrapeTarget[]>();
   for (const t of targets) byJob.set(t.job, [...(byJob.get(t.job) ?? []), t]);
   for (const [job, ts] of byJob) {
@@ -275,13 +288,13 @@ export function planMonitoring(input: PlanInput): MonitoringPlan {
       relabel_configs: [
         { source_labels: ["__address__"], target_label: "__param_target" },
         { source_labels: ["__param_target"], target_label: "instance" },
-        { target_label: "__address__", replacement: `blackbox-exporter:${BLACKBOX_EXPORTER.port}` },
+        { target_label: "__address__", replacement: `${names.blackbox}:${BLACKBOX_EXPORTER.port}` },
       ],
     });
   }
   const prometheus = toYaml({
     global: { scrape_interval: input.scrapeInterval, evaluation_interval: input.scrapeInterval, external_labels: { stack: input.stack } },
-    alerting: { alertmanagers: [{ static_configs: [{ targets: ["alertmanager:9093"] }] }] },
+    alerting: { alertmanagers: [{ static_configs: [{ targets: [`${names.alertmanager}:${ALERTMANAGER.port}`] }] }] },
     rule_files: [`${PROMETHEUS_DIR}/rules/${RULE_FILE_NAME}`],
     scrape_configs: scrapeConfigs,
   });
@@ -299,7 +312,27 @@ export function planMonitoring(input: PlanInput): MonitoringPlan {
     probedServices: probed,
     unobserved,
     alerts: groups.flatMap((g) => g.alerts),
-    files: { prometheus, rules, ruleTests, alertmanager: renderAlertmanagerConfig(alerting), blackbox: toYaml({ modules }) },
+    files: {
+      prometheus,
+      rules,
+      ruleTests,
+      alertmanager: renderAlertmanagerConfig(alerting),
+      blackbox: toYaml({ modules }),
+      ...(input.grafana
+        ? {
+            grafana: renderGrafanaProvisioning({
+              stack: input.stack,
+              prometheusUrl: `http://${names.prometheus}:${PROMETHEUS.port}`,
+              scrapeInterval: input.scrapeInterval,
+              slos,
+              nodeExporter: input.nodeExporter,
+              probes: probeConfigs.length > 0,
+              edge: dialects.has("cloudflared"),
+              httpApps: dialects.has("http-app"),
+            }),
+          }
+        : {}),
+    },
     prometheusFiles,
     blackboxFiles,
     alertmanagerSecrets,

@@ -22,11 +22,10 @@ export function promDuration(d: Duration): string {
 /**
  * Terraform JSON reads `${` and `%{` in every string as template syntax. A configuration file we
  * render (PromQL, alert templates, YAML) is data, so both are escaped (`$${`, `%%{`) before it goes
- * into an `upload` block; Terraform writes the original text into the file.
+ * into an `upload` block; Terraform writes the original text into the file. The renderer's own
+ * (HardenedContainer.addFile escapes with it).
  */
-export function escapeTerraformTemplate(s: string): string {
-  return s.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
-}
+export { escapeTerraformTemplate } from "../docker/hardened-container";
 
 /** The inverse, for tests that read a file back out of synthesized JSON. */
 export function unescapeTerraformTemplate(s: string): string {

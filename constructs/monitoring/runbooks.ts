@@ -134,8 +134,8 @@ export const RUNBOOKS: Readonly<Record<string, Runbook>> = {
   EdgeErrorRatioHigh: {
     title: "The edge answers with 5xx",
     severity: "critical",
-    meaning: "cloudflared counts a high share of 5xx responses: the origin behind the tunnel fails or cannot be reached (502/503/504).",
-    checks: ["`docker logs cloudflared`: origin connection errors.", "Is the origin container on the connector's network and healthy?"],
+    meaning: "A high share of the requests cloudflared proxies fail: the origin answers 5xx (`cloudflared_tunnel_response_by_code`), or cloudflared cannot reach it and answers 502 itself (`cloudflared_tunnel_request_errors`).",
+    checks: ["`docker logs cloudflared`: origin connection errors.", "Is the origin container on the connector's network and healthy?", "Which part: `sum by (status_code) (rate(cloudflared_tunnel_response_by_code[5m]))` against `rate(cloudflared_tunnel_request_errors[5m])` in Prometheus (or the Grafana overview)."],
     fix: ["Restore the origin; 502 from cloudflared usually means the origin is down or the port in the ingress rule is wrong."],
   },
   RabbitMqQueueBacklog: {

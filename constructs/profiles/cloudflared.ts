@@ -1,5 +1,5 @@
 /**
- * cloudflared connector profile (the only way in: a Cloudflare Tunnel, seeds 000 and 002).
+ * cloudflared connector profile (the only way in: a Cloudflare Tunnel, [roadmap koha.3.3]).
  *
  * Image: docker.io/cloudflare/cloudflared:2026.9.1
  *
@@ -12,8 +12,14 @@
  * Verified:
  * - `USER 65532:65532` (numeric on purpose, "Kubernetes doesn't support strings") in both the
  *   distroless and the alpine generations; ENTRYPOINT ["cloudflared", "--no-autoupdate"].
- * - The current Dockerfile sets `ENV TUNNEL_METRICS=0.0.0.0:2000`; our `--metrics 127.0.0.1:2000`
- *   flag overrides it, so metrics never listen beyond the container.
+ * - The current Dockerfile sets `ENV TUNNEL_METRICS=0.0.0.0:2000`; our `--metrics` flag overrides
+ *   it: `127.0.0.1:2000` by default, so metrics never listen beyond the container, or
+ *   `0.0.0.0:2000` with `metricsListen: "network"`, for a Prometheus on an internal network the
+ *   connector joins (the port is never published; see CloudflareTunnelIngress `metricsNetwork`).
+ * - Metric names (cloudflared proxy/metrics.go, and Cloudflare's "Tunnel metrics" page):
+ *   `cloudflared_tunnel_total_requests` (every proxied request), `cloudflared_tunnel_response_by_code`
+ *   {status_code} (responses the origin gave), `cloudflared_tunnel_request_errors` (requests that
+ *   never reached the origin: cloudflared answers those 502 itself and counts them only here).
  * - The image's own HEALTHCHECK is `cloudflared tunnel --metrics 127.0.0.1:2000 ready`
  *   (`ready` needs cloudflared >= 2024.11.1, PROVIDER_NOTES); read-only root and cap_drop ALL work.
  * - The token goes in TUNNEL_TOKEN, never on the command line (old versions leak argv through
@@ -34,6 +40,7 @@ import {
   serviceName,
   named,
   finish,
+  fail,
 } from "./common";
 import { Duration } from "../service/units";
 
@@ -47,6 +54,9 @@ export const CLOUDFLARED_PROVENANCE =
   "Verified: USER 65532:65532; ENTRYPOINT cloudflared --no-autoupdate; `tunnel ready` probe; token via " +
   "TUNNEL_TOKEN. Unverified: tag existence on Docker Hub, no digest.";
 
+export type CloudflaredMetricsListen = "loopback" | "network";
+export const DEFAULT_CLOUDFLARED_METRICS_LISTEN: CloudflaredMetricsListen = "loopback";
+
 const DEFAULT_RESOURCES: ResourceSpec = { memoryMb: 256, cpuShares: 512, maxProcesses: 256, maxOpenFiles: 8192 };
 
 export interface CloudflaredProfileOptions {
@@ -56,8 +66,15 @@ export interface CloudflaredProfileOptions {
   readonly image?: Partial<ImageSpec>;
   /** Tunnel token, from `DataCloudflareZeroTrustTunnelCloudflaredToken.token` via Secret.fromSensitiveValue. */
   readonly token: SecretRef;
-  /** Loopback metrics/readiness port. @default 2000 */
+  /** Metrics/readiness port. @default 2000 */
   readonly metricsPort?: number;
+  /**
+   * Where the metrics server listens: `loopback` (127.0.0.1, only the health probe reads it) or
+   * `network` (0.0.0.0: every network the container joins, so Prometheus can scrape it; give the
+   * connector an internal monitoring network and never publish the port).
+   * @default DEFAULT_CLOUDFLARED_METRICS_LISTEN ("loopback")
+   */
+  readonly metricsListen?: CloudflaredMetricsListen;
   /** @default { memoryMb: 256, cpuShares: 512, maxProcesses: 256, maxOpenFiles: 8192 } */
   readonly resources?: Partial<ResourceSpec>;
 }
@@ -68,7 +85,12 @@ export function cloudflaredProfile(opts: CloudflaredProfileOptions): ServiceSpec
   const image = resolveImage(P, opts.image, CLOUDFLARED_DEFAULT_IMAGE);
   const resources = resolveResources(P, opts.resources, DEFAULT_RESOURCES);
   const token = requireSecret(P, "token", opts.token);
-  const metrics = `127.0.0.1:${positiveInt(P, "metricsPort", opts.metricsPort ?? 2000, 1024, 65535)}`;
+  const metricsPort = positiveInt(P, "metricsPort", opts.metricsPort ?? 2000, 1024, 65535);
+  const listen = opts.metricsListen ?? DEFAULT_CLOUDFLARED_METRICS_LISTEN;
+  if (listen !== "loopback" && listen !== "network") fail(P, "metricsListen", `is ${JSON.stringify(listen)}`, "use \"loopback\" (127.0.0.1) or \"network\" (scraped over an internal network)");
+  const metrics = `${listen === "network" ? "0.0.0.0" : "127.0.0.1"}:${metricsPort}`;
+  // The readiness probe runs inside the container: loopback reaches either listener.
+  const ready = `127.0.0.1:${metricsPort}`;
 
   return finish(P, {
     name,
@@ -81,7 +103,7 @@ export function cloudflaredProfile(opts: CloudflaredProfileOptions): ServiceSpec
     env: {},
     secretEnv: { TUNNEL_TOKEN: token },
     health: {
-      probe: HealthProbe.exec("cloudflared", "tunnel", "--metrics", metrics, "ready"),
+      probe: HealthProbe.exec("cloudflared", "tunnel", "--metrics", ready, "ready"),
       interval: Duration.seconds(30),
       timeout: Duration.seconds(5),
       retries: 3,
@@ -91,8 +113,8 @@ export function cloudflaredProfile(opts: CloudflaredProfileOptions): ServiceSpec
     writablePaths: [],
     dataVolumes: [],
     capabilities: [],
-    // Edge responses by status code; bound to 127.0.0.1 by this profile, so not scrapeable yet.
-    observability: { scrape: [{ port: Number(metrics.split(":")[1]), path: "/metrics", dialect: "cloudflared", listen: "loopback" }] },
+    // Edge responses by status code; scrapeable only when the metrics listen on the network.
+    observability: { scrape: [{ port: metricsPort, path: "/metrics", dialect: "cloudflared", ...(listen === "loopback" ? { listen: "loopback" as const } : {}) }] },
     provenance: CLOUDFLARED_PROVENANCE,
   });
 }

@@ -10,6 +10,7 @@ export * from "./memcached";
 export * from "./rabbitmq";
 export * from "./elasticsearch";
 export * from "./cloudflared";
+export * from "./grafana";
 export * from "./koha";
 export * from "./webapp";
 export { SHARED_UID_MAX_PROCESSES } from "./common";

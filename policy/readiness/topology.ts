@@ -97,11 +97,11 @@ export function stackTopology(index: StackIndex): StackTopology {
   const containers = index.byType("docker_container");
   const servers = containers.filter((c) => isPrometheus(c, index));
   const watched = new Set<string>();
-  for (const p of servers) for (const t of uploadTexts(p)) for (const tok of hostTokens(t)) watched.add(tok);
+  for (const p of servers) for (const t of uploadTexts(p, index)) for (const tok of hostTokens(t)) watched.add(tok);
   if (servers.length > 0) {
     for (const c of containers) {
       if (!isExporter(c, index)) continue;
-      for (const tok of hostTokens([...allWords(c), ...envOf(c).values(), ...uploadTexts(c)].join("\n"))) watched.add(tok);
+      for (const tok of hostTokens([...allWords(c), ...envOf(c).values(), ...uploadTexts(c, index)].join("\n"))) watched.add(tok);
     }
   }
   const access = accessHostnames(index);

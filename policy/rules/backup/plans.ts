@@ -19,16 +19,28 @@ function isBackupContainerOf(c: IndexedResource, index: StackIndex): boolean {
   if (envOf(c).has(BACKUP_PLAN_ENV)) return true;
   const l = label(c, BACKUP_CONTAINER_LABEL, index);
   if (l !== null && isTruthyFlag(l)) return true;
-  for (const ref of index.referencesIn(c.body.image)) {
-    const image = index.byAddress(ref.address);
-    if (image?.type !== "docker_image") continue;
-    for (const build of blocks(image.body.build)) {
-      const labels = build.label;
-      if (labels && typeof labels === "object" && BACKUP_IMAGE_LABEL in (labels as object)) return true;
-    }
+  const raw = c.body.image;
+  if (typeof raw !== "string" || raw.indexOf("${") < 0) return false;
+  // `${docker_image.x.image_id}`, the usual form, without the general reference parser.
+  const simple = SIMPLE_IMAGE_REF.exec(raw);
+  const refs = simple !== null ? [simple[1]] : index.referencesIn(raw).map((r) => r.address);
+  for (const address of refs) {
+    const image = index.byAddress(address);
+    if (image?.type === "docker_image" && builtWithBackupLabel(image, index)) return true;
   }
   return false;
 }
+
+const SIMPLE_IMAGE_REF = /^\$\{(docker_image\.[A-Za-z_][\w-]*)\.[\w-]+\}$/;
+
+/** A docker_image built with the bulwark backup image label (once per image; many containers share one). */
+const builtWithBackupLabel = perResource((image: IndexedResource): boolean => {
+  for (const build of blocks(image.body.build)) {
+    const labels = build.label;
+    if (labels && typeof labels === "object" && BACKUP_IMAGE_LABEL in (labels as object)) return true;
+  }
+  return false;
+});
 
 const BACKUPS = new WeakMap<StackIndex, IndexedResource[]>();
 
@@ -106,7 +118,7 @@ export function mountCovers(backup: Mount, data: Mount): boolean {
 
 /** True when the backup container reaches the datastore over the network (names its host) or mounts one of its volumes. */
 export function backsUp(backup: IndexedResource, datastore: IndexedResource, index: StackIndex): boolean {
-  const told = mentionedTokens(backup);
+  const told = mentionedTokens(backup, index);
   for (const h of hostNames(datastore, index)) if (told.has(h)) return true;
   const theirs = mountsOf(backup, index);
   return mountsOf(datastore, index).some((d) => theirs.some((b) => mountCovers(b, d)));
@@ -136,7 +148,7 @@ function coverage(index: StackIndex): Coverage {
     else if (list[list.length - 1] !== b) list.push(b);
   };
   for (const b of backupContainers(index)) {
-    for (const t of mentionedTokens(b)) push(c.byToken, t, b);
+    for (const t of mentionedTokens(b, index)) push(c.byToken, t, b);
     for (const m of mountsOf(b, index)) {
       push(c.byMountKey, m.key, b);
       if (m.hostPath !== null) push(c.byHostPath, m.hostPath, b);

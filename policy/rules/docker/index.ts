@@ -31,6 +31,7 @@ import { docker029 } from "./docker-029-container-name-collision";
 import { docker030 } from "./docker-030-volume-name-collision";
 import { docker031 } from "./docker-031-publish-internal-only";
 import { docker032 } from "./docker-032-command-line-credentials";
+import { docker033 } from "./docker-033-upload-read-only";
 
 /** Rules of this domain (containers; DOCKER-029/030 also volumes, across stacks), one per file in this folder, in id order. */
 export const RULES: readonly Rule[] = [
@@ -38,4 +39,5 @@ export const RULES: readonly Rule[] = [
   docker009, docker010, docker011, docker012, docker013, docker014, docker015, docker016,
   docker017, docker018, docker019, docker020, docker021, docker022, docker023, docker024,
   docker025, docker026, docker027, docker028, docker029, docker030, docker031, docker032,
+  docker033,
 ];

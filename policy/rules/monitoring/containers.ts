@@ -2,6 +2,13 @@
  * Readers of docker_container bodies shared by the MON and BACKUP rules: image name, labels,
  * environment, command lines, host names, uploaded files and mounts. Lenient like every rule:
  * a value that is an unresolvable reference is unknown (null), never a finding by itself.
+ *
+ * "The files a container sees" are its own `upload` blocks plus the files a never-started
+ * container (`start = false`: a config seeder, as HardenedContainer.addFile renders) uploads into
+ * a named volume that this container mounts too: such a file appears at this container's mount
+ * path plus the file's path below the seeder's mount path. Read-only containers cannot receive
+ * uploads (Docker: "container rootfs is marked read-only"; DOCKER-033), so that is how bulwark's
+ * read-only containers get their configuration. The seeded files are indexed once per stack.
  */
 import { parse as parseYaml } from "yaml";
 import { BACKEND_ROLES, isDatastoreImage, isLoopbackAddress, parseImage, type ServiceRole } from "../../../knowledge";
@@ -153,8 +160,8 @@ export function hostTokens(text: string): Set<string> {
  * Everything a container is told about other hosts (command line, environment values, uploaded
  * files) as host-name-like tokens: computed once per container; read-only.
  */
-export const mentionedTokens = perResourceOnly(
-  (c: IndexedResource): ReadonlySet<string> => hostTokens([...allWords(c), ...envOf(c).values(), ...uploadTexts(c)].join("\n")),
+export const mentionedTokens = perResource(
+  (c: IndexedResource, index: StackIndex): ReadonlySet<string> => hostTokens([...allWords(c), ...envOf(c).values(), ...uploadTexts(c, index)].join("\n")),
 );
 
 /** True when the text names one of the hosts (as a whole token). */
@@ -172,6 +179,8 @@ export interface UploadedFile {
 
 /** Terraform's literal escapes (`$${`, `%%{`) undone: the text the file holds. */
 function unescape(s: string): string {
+  // Most texts hold no escape: two scans of indexOf instead of two regex replaces that copy.
+  if (s.indexOf("$${") < 0 && s.indexOf("%%{") < 0) return s;
   return s.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
 }
 
@@ -196,9 +205,10 @@ export function uploadContent(u: Json, index: StackIndex): string | null {
   return null;
 }
 
+/** The files a container sees (see the header), each an `upload` block; read-only. */
 export function uploads(c: IndexedResource, index: StackIndex): UploadedFile[] {
   const out: UploadedFile[] = [];
-  for (const u of blocks(c.body.upload)) {
+  for (const u of uploadBlocks(c, index)) {
     const file = index.resolveString(u.file);
     if (file === null || file.trim() === "") continue;
     out.push({ file: file.trim(), content: uploadContent(u, index) });
@@ -206,12 +216,21 @@ export function uploads(c: IndexedResource, index: StackIndex): UploadedFile[] {
   return out;
 }
 
-/** The uploaded configuration file: the one `--config.file` names, else one whose base name matches. Null when none. */
+/**
+ * The uploaded configuration file: the one `--config.file` names, else one whose base name matches.
+ * Null when none. Only that file's content is read (a Prometheus container also uploads its rule
+ * files, tens of kilobytes each, which this never needs).
+ */
 export function configUpload(c: IndexedResource, index: StackIndex, baseName: RegExp): UploadedFile | null {
-  const files = uploads(c, index);
   const flag = flagValue(allWords(c), "--config.file");
-  if (flag !== null && flag.trim() !== "") return files.find((f) => f.file === flag.trim()) ?? null;
-  return files.find((f) => baseName.test(f.file.slice(f.file.lastIndexOf("/") + 1))) ?? null;
+  const wanted = flag !== null && flag.trim() !== "" ? flag.trim() : null;
+  for (const u of uploadBlocks(c, index)) {
+    const raw = index.resolveString(u.file);
+    if (raw === null || raw.trim() === "") continue;
+    const file = raw.trim();
+    if (wanted !== null ? file === wanted : baseName.test(file.slice(file.lastIndexOf("/") + 1))) return { file, content: uploadContent(u, index) };
+  }
+  return null;
 }
 
 /**
@@ -236,8 +255,9 @@ export function yamlObject(text: string): Json | null {
   return out;
 }
 
-/** A datastore by image name (knowledge) or by a backend `bulwark.role` label. */
+/** A datastore by image name (knowledge) or by a backend `bulwark.role` label; never a never-started container (it runs nothing). */
 export const isDatastore = perResource((c: IndexedResource, index: StackIndex): boolean => {
+  if (neverStarted(c)) return false;
   const role = containerRole(c, index);
   if (role !== null && BACKEND_ROLES.has(role as ServiceRole)) return true;
   const image = index.resolveString(c.body.image);
@@ -260,12 +280,107 @@ export function publicPorts(c: IndexedResource, index: StackIndex): string[] {
   return out;
 }
 
-/** The text of every upload's `content` as written (interpolations left in), for scanning host names. Computed once; read-only. */
-export const uploadTexts = perResourceOnly((c: IndexedResource): readonly string[] => uploadTextsUncached(c));
+/** The text of every file the container sees (`content` as written, interpolations left in), for scanning host names. Computed once; read-only. */
+export const uploadTexts = perResource((c: IndexedResource, index: StackIndex): readonly string[] =>
+  uploadBlocks(c, index).map((u) => (typeof u.content === "string" ? unescape(u.content) : "")).filter((s) => s !== ""),
+);
 
-function uploadTextsUncached(c: IndexedResource): string[] {
-  return blocks(c.body.upload).map((u) => (typeof u.content === "string" ? unescape(u.content) : "")).filter((s) => s !== "");
+const isFalse = (v: unknown) => v === false || (typeof v === "string" && v.trim().toLowerCase() === "false");
+
+/** A container Terraform creates and never starts (`start = false`): it runs nothing; its uploads fill volumes. */
+export const neverStarted = perResourceOnly((c: IndexedResource): boolean => isFalse(c.body.start));
+
+/** A named volume mounted into a container: the volume's name (or its unresolved reference) and the path. */
+interface VolumeMount {
+  readonly key: string;
+  readonly path: string;
 }
+
+/** `${docker_volume.x.name}` resolved to the literal name; an unresolvable single reference kept as itself. */
+function volumeKey(raw: unknown, index: StackIndex): string | null {
+  if (typeof raw !== "string" || raw.trim() === "") return null;
+  const literal = index.resolveString(raw);
+  if (literal !== null) return literal.trim();
+  const refs = index.referencesIn(raw);
+  return refs.length === 1 ? `\${${refs[0].address}}` : null;
+}
+
+function cleanPath(p: unknown): string | null {
+  if (typeof p !== "string" || !p.startsWith("/")) return null;
+  const out = "/" + p.split("/").filter((s) => s !== "" && s !== ".").join("/");
+  return out;
+}
+
+/** The named volumes of `volumes` and `mounts` (type volume) blocks, with their container paths. Computed once; read-only. */
+const volumeMounts = perResource((c: IndexedResource, index: StackIndex): readonly VolumeMount[] => {
+  const out: VolumeMount[] = [];
+  const add = (name: unknown, target: unknown) => {
+    const key = volumeKey(name, index);
+    const path = cleanPath(typeof target === "string" ? index.resolveString(target) : null);
+    if (key !== null && path !== null) out.push({ key, path });
+  };
+  for (const v of blocks(c.body.volumes)) if (v.host_path === undefined || v.host_path === null) add(v.volume_name, v.container_path);
+  for (const m of blocks(c.body.mounts)) {
+    const type = typeof m.type === "string" ? m.type.trim().toLowerCase() : "volume";
+    if (type === "volume") add(m.source, m.target);
+  }
+  return out;
+});
+
+/** Upload blocks of never-started containers by the volume they land in, with the path below the mount. */
+type Seeds = Map<string, { readonly below: string; readonly block: Json }[]>;
+const SEEDED = new WeakMap<StackIndex, Map<IndexedResource, Json[]>>();
+
+/**
+ * For each started container, the upload blocks of never-started containers it sees through a
+ * shared volume, with `file` rewritten to its own path. One pass over the stack's containers to
+ * collect the seeds and one to hand them out: linear in containers, mounts and uploads.
+ */
+function seededBlocks(index: StackIndex): Map<IndexedResource, Json[]> {
+  let out = SEEDED.get(index);
+  if (out) return out;
+  out = new Map();
+  SEEDED.set(index, out);
+  const containers = index.byType("docker_container");
+  const seeds: Seeds = new Map();
+  for (const c of containers) {
+    if (!neverStarted(c) || c.body.upload === undefined) continue;
+    const mounts = volumeMounts(c, index);
+    if (mounts.length === 0) continue;
+    for (const u of blocks(c.body.upload)) {
+      const file = cleanPath(typeof u.file === "string" ? index.resolveString(u.file) : null);
+      if (file === null) continue;
+      // The innermost mount holding the file (Docker writes it into that volume).
+      let best: VolumeMount | null = null;
+      for (const m of mounts) if ((file.startsWith(`${m.path}/`) || m.path === "/") && (best === null || m.path.length > best.path.length)) best = m;
+      if (best === null) continue;
+      const list = seeds.get(best.key);
+      const entry = { below: best.path === "/" ? file : file.slice(best.path.length), block: u };
+      if (list) list.push(entry);
+      else seeds.set(best.key, [entry]);
+    }
+  }
+  if (seeds.size === 0) return out;
+  for (const c of containers) {
+    if (neverStarted(c)) continue;
+    for (const m of volumeMounts(c, index)) {
+      const list = seeds.get(m.key);
+      if (!list) continue;
+      const base = m.path === "/" ? "" : m.path;
+      let mine = out.get(c);
+      if (!mine) out.set(c, (mine = []));
+      for (const e of list) mine.push({ ...e.block, file: `${base}${e.below}` });
+    }
+  }
+  return out;
+}
+
+/** Every upload block whose file a container sees: its own, then the seeded ones (see the header). Computed once; read-only. */
+export const uploadBlocks = perResource((c: IndexedResource, index: StackIndex): readonly Json[] => {
+  const own = blocks(c.body.upload);
+  const seeded = seededBlocks(index).get(c);
+  return seeded === undefined ? own : [...own, ...seeded];
+});
 
 /** `a, b, c and 7 more`: a list that stays short whatever the stack's size. */
 export function listSome(items: readonly string[], max = 3): string {

@@ -64,7 +64,7 @@ export const mon004 = defineStackRule({
     if (scraped === null) return [];
     // Every host-name token any exporter is told (one set: a datastore is covered when any exporter names it).
     const exporterTokens = new Set<string>();
-    for (const c of containers) if (isExporter(c, index)) for (const t of mentionedTokens(c)) exporterTokens.add(t);
+    for (const c of containers) if (isExporter(c, index)) for (const t of mentionedTokens(c, index)) exporterTokens.add(t);
     const out: RuleResult[] = [];
     // Named once per stack: the first few servers, then a count.
     const serverList = listSome(servers.map((s) => s.address));
