@@ -228,6 +228,20 @@ export function planContainer(stack: TfStack, refs: References, id: string, runI
     applied.push(`${field} -> ${JSON.stringify(s.substitute)}`);
   }
 
+  // env: json rows "env.NAME" replace one variable; the synthesized value must be the expected one
+  const env = strList(raw.env);
+  for (const [field, sub] of subs) {
+    if (!field.startsWith("env.")) continue;
+    const k = field.slice("env.".length);
+    const i = env.findIndex((e) => e.startsWith(`${k}=`));
+    const have = i < 0 ? undefined : env[i].slice(k.length + 1);
+    if (have !== sub.synthesized) {
+      throw new Error(`${where}: stale substitution of ${field}: the JSON has ${JSON.stringify(have)}, e2e/substitutions.ts expects ${JSON.stringify(sub.synthesized)}`);
+    }
+    env[i] = `${k}=${String(sub.substitute)}`;
+    applied.push(`${field} -> ${String(sub.substitute)}`);
+  }
+
   // ulimits (the nofile cap)
   const ulimits = new Map<string, { soft: number; hard: number }>();
   for (const u of (raw.ulimit as { name: string; soft: number; hard: number }[] | undefined) ?? []) {
@@ -279,7 +293,7 @@ export function planContainer(stack: TfStack, refs: References, id: string, runI
     Image: image,
     Hostname: raw.hostname ?? "",
     User: raw.user ?? "",
-    Env: strList(raw.env),
+    Env: env,
     ...(command ? { Cmd: command } : {}),
     ...(entrypoint ? { Entrypoint: entrypoint } : {}),
     ...(raw.working_dir ? { WorkingDir: raw.working_dir } : {}),

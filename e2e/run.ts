@@ -16,6 +16,8 @@ import {
   hostPortInUse, inspect, waitHealthy, type EgressTarget, type Result,
 } from "./assertions";
 import { cleanup, createContainer, createNetwork, createVolume, docker, dockerOk, planContainer, readStack, References, run, type ContainerPlan } from "./harness";
+import { backupPhase, buildBackupImage, isBackupRun } from "./backup";
+import { uploadsPhase } from "./uploads";
 import { PREFIX, PROJECT, PROJECT_LABEL, SKIPPED, substitutionTable } from "./substitutions";
 
 const BASE_IMAGE = "bulwark-e2e/debian:bookworm-minbase";
@@ -126,10 +128,15 @@ async function main(): Promise<number> {
   const leftovers = await cleanup();
   process.stdout.write(`cleanup: removed ${leftovers} leftover object(s) of an earlier run\n`);
   await probeRuncTmpfs(runId);
+  // Files into read-only containers: the seeder path of HardenedContainer.addFile (e2e/uploads.ts).
+  await uploadsPhase(report);
 
   // --- plan -----------------------------------------------------------------------------------
   const plans: ContainerPlan[] = [];
+  const backupPlans: ContainerPlan[] = [];
   const stacks = opts.stacks.map((s) => readStack(opts.outdir, s));
+  // The backup image builds while the other containers start (e2e/backup.ts); never rejects.
+  const backupBuild = buildBackupImage(stacks);
   for (const stack of stacks) {
     const refs = new References(stack);
     for (const id of Object.keys(stack.resource.docker_container ?? {}).sort()) {
@@ -137,7 +144,8 @@ async function main(): Promise<number> {
       if (skip) { process.stdout.write(`SKIP ${stack.name}/${id}: ${skip.reason}\n`); continue; }
       try {
         const p = planContainer(stack, refs, id, runId);
-        plans.push(p);
+        // Backup containers run in their own phase, after the first start (e2e/backup.ts).
+        (isBackupRun(stack.name, id) ? backupPlans : plans).push(p);
         process.stdout.write(`plan ${label(p)}: ${p.name} (${p.applied.join("; ")})\n`);
       } catch (e) {
         report(`${stack.name}/${id}`, { ok: false, check: "plan", detail: (e as Error).message });
@@ -197,6 +205,20 @@ async function main(): Promise<number> {
     out.push(...await checkPorts(p, "first start"));
     return out;
   });
+
+  // --- the backup image (e2e/backup.ts) ------------------------------------------------------
+  if (backupPlans.length > 0) {
+    const bstart = Date.now();
+    process.stdout.write("--- backup image\n");
+    try {
+      await backupPhase(backupPlans, running, target, backupBuild, report);
+    } catch (e) {
+      report("backup", { ok: false, check: "backup image phase", detail: `harness error: ${(e as Error).message}` });
+    }
+    process.stdout.write(`--- backup image: ${secs(bstart)} s\n`);
+  } else {
+    await backupBuild;
+  }
 
   // --- docker restart -------------------------------------------------------------------------
   await phase("docker restart", running, async (p) => {

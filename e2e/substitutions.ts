@@ -40,6 +40,13 @@ export const PREFIX = "bwe2e-";
 export const PROJECT_LABEL = "bulwark.e2e.project";
 export const PROJECT = "bwe2e";
 
+/** The backup image the e2e builds from backup/image/Dockerfile (e2e/backup.ts), and its base. */
+export const BACKUP_IMAGE = "bulwark-e2e/backup:bookworm";
+export const BACKUP_BASE_IMAGE = "bulwark-e2e/debian:bookworm-minbase";
+/** The off-site repository stand-in: rclone serve restic on the backup container's internal network. */
+export const OFFSITE_ALIAS = "bulwark-offsite";
+export const OFFSITE_STAND_IN = `rest:http://${OFFSITE_ALIAS}:8000/`;
+
 const NO_REGISTRY = "no image registry is reachable here: a local Debian bookworm stand-in (e2e/images/)";
 const NO_OFFICIAL_IMAGE = "no image registry is reachable here and no stand-in is built: the official image cannot be pulled:";
 
@@ -57,6 +64,16 @@ export const SUBSTITUTIONS: readonly Substitution[] = [
     reason: "the example API image does not exist: busybox httpd answering /healthz on 8000, with Debian's wget (the profile's probe tool)" },
   { kind: "json", stack: "single-server", container: "bot", field: "image", synthesized: "ghcr.io/example/bot:1.0.0", substitute: "bulwark-e2e/webapp:bot-9000",
     reason: "the example bot image does not exist: busybox httpd answering /healthz on 9000, with Debian's wget (the profile's probe tool)" },
+
+  // --- the backup image (json): built here from backup/image/Dockerfile, run by e2e/backup.ts ---
+  { kind: "json", stack: "single-server", container: "db_backup", field: "image", synthesized: "bulwark/backup", substitute: BACKUP_IMAGE,
+    reason: "the image the stack's docker_image builds from backup/image/Dockerfile: the e2e builds that Dockerfile itself (e2e/backup.ts) with the synthesized build args, dockerfile and labels, except the two rows below, and tags it so" },
+  { kind: "json", stack: "single-server", container: "db_backup", field: "docker_image.build.build_args.BASE_IMAGE", synthesized: "debian:bookworm-slim", substitute: BACKUP_BASE_IMAGE,
+    reason: `no image registry is reachable here: the backup image is built on the e2e's debootstrap bookworm minbase (e2e/images/base.sh) instead of debian:bookworm-slim; the Debian packages it installs are the same pinned ones` },
+  { kind: "json", stack: "single-server", container: "db_backup", field: "docker_image.build.context", synthesized: "${path.module}/../../../backup", substitute: "<working tree>/backup",
+    reason: "the e2e synthesizes into a private directory, from which the path relative to the stack's directory does not reach the repository: the same backup/ directory of the working tree" },
+  { kind: "json", stack: "single-server", container: "db_backup", field: "env.BULWARK_OFFSITE_REPOSITORY", synthesized: "s3:https://s3.example.net/app-backups", substitute: OFFSITE_STAND_IN,
+    reason: "no traffic leaves this machine: the off-site copy goes to `rclone serve restic` (run from the backup image itself, non-root, read-only root, no capabilities, a tmpfs as its store) on the same internal network, as npm run drill does on loopback; no TLS" },
 
   // --- limits (json) ------------------------------------------------------------------------
   { kind: "json", stack: "*", container: "*", field: "ulimit.nofile", synthesized: `> ${NOFILE_CAP}`, substitute: NOFILE_CAP,
@@ -95,20 +112,38 @@ export const SKIPPED: readonly SkippedContainer[] = [
   { stack: "koha", container: "elasticsearch", reason: "Debian has no Elasticsearch package and no registry is reachable" },
   { stack: "koha", container: "cloudflared", reason: "needs a Cloudflare tunnel token and egress to the Cloudflare edge (no traffic leaves this machine)" },
   // Monitoring and backups (koha.monitoring, koha.backup, singleServer.backup, singleServer.monitoring).
-  ...(["koha", "single-server"] as const).flatMap((stack) => [
-    { stack, container: "prometheus", reason: `${NO_OFFICIAL_IMAGE} prom/prometheus (Debian's prometheus 2.42 is proven by __tests__/monitoring/loopback-e2e.test.ts, not as a container here)` },
-    { stack, container: "alertmanager", reason: `${NO_OFFICIAL_IMAGE} prom/alertmanager (Debian bookworm's 0.25 lacks telegram bot_token_file, which the generated configuration uses)` },
-    { stack, container: "blackbox_exporter", reason: `${NO_OFFICIAL_IMAGE} prom/blackbox-exporter` },
-    { stack, container: "node_exporter", reason: `${NO_OFFICIAL_IMAGE} prom/node-exporter` },
-    { stack, container: "cadvisor", reason: `${NO_OFFICIAL_IMAGE} gcr.io/cadvisor/cadvisor (Debian has no cAdvisor package)` },
+  // single-server names its monitoring containers app-<name> (app_<name> ids), so they share a
+  // docker.host with koha's; both spellings are listed.
+  ...([["koha", ""], ["single-server", ""], ["single-server", "app_"]] as const).flatMap(([stack, pre]) => [
+    { stack, container: `${pre}prometheus`, reason: `${NO_OFFICIAL_IMAGE} prom/prometheus (Debian's prometheus 2.42 is proven by __tests__/monitoring/loopback-e2e.test.ts, not as a container here)` },
+    { stack, container: `${pre}alertmanager`, reason: `${NO_OFFICIAL_IMAGE} prom/alertmanager (Debian bookworm's 0.25 lacks telegram bot_token_file, which the generated configuration uses)` },
+    { stack, container: `${pre}blackbox_exporter`, reason: `${NO_OFFICIAL_IMAGE} prom/blackbox-exporter` },
+    { stack, container: `${pre}node_exporter`, reason: `${NO_OFFICIAL_IMAGE} prom/node-exporter` },
+    { stack, container: `${pre}cadvisor`, reason: `${NO_OFFICIAL_IMAGE} gcr.io/cadvisor/cadvisor (Debian has no cAdvisor package)` },
+    { stack, container: `${pre}prometheus_config`, reason: `config seeder of ${pre}prometheus (never started; ${NO_OFFICIAL_IMAGE} prom/prometheus); the seeder path itself runs in e2e/uploads.ts` },
+    { stack, container: `${pre}alertmanager_config`, reason: `config seeder of ${pre}alertmanager (never started; ${NO_OFFICIAL_IMAGE} prom/alertmanager); the seeder path itself runs in e2e/uploads.ts` },
+    { stack, container: `${pre}blackbox_exporter_config`, reason: `config seeder of ${pre}blackbox_exporter (never started; ${NO_OFFICIAL_IMAGE} prom/blackbox-exporter); the seeder path itself runs in e2e/uploads.ts` },
   ]),
+  { stack: "koha", container: "grafana", reason: `${NO_OFFICIAL_IMAGE} grafana/grafana (Debian has no Grafana package)` },
+  { stack: "koha", container: "grafana_config", reason: `config seeder of grafana (never started; ${NO_OFFICIAL_IMAGE} grafana/grafana); the seeder path runs in e2e/uploads.ts` },
+  { stack: "koha", container: "mariadb_exporter_config", reason: `config seeder of mariadb_exporter (never started; ${NO_OFFICIAL_IMAGE} prom/mysqld-exporter); the seeder path runs in e2e/uploads.ts` },
+  { stack: "single-server", container: "db_exporter_config", reason: `config seeder of db_exporter (never started; ${NO_OFFICIAL_IMAGE} quay.io/prometheuscommunity/postgres-exporter); the seeder path runs in e2e/uploads.ts` },
   { stack: "koha", container: "mariadb_exporter", reason: `${NO_OFFICIAL_IMAGE} prom/mysqld-exporter` },
   { stack: "koha", container: "memcached_exporter", reason: `${NO_OFFICIAL_IMAGE} prom/memcached-exporter` },
   { stack: "single-server", container: "db_exporter", reason: `${NO_OFFICIAL_IMAGE} quay.io/prometheuscommunity/postgres-exporter` },
-  ...([["koha", "mariadb_backup"], ["koha", "rabbitmq_backup"], ["koha", "koha_backup"], ["single-server", "db_backup"]] as const).map(([stack, container]) => ({
+  ...([["koha", "mariadb_backup"], ["koha", "rabbitmq_backup"], ["koha", "koha_backup"]] as const).map(([stack, container]) => ({
     stack, container,
-    reason: "its image is built by docker_image from backup/image/Dockerfile on debian:bookworm-slim, which cannot be pulled here (no registry), and the harness creates containers from existing images only; the scripts are proven by npm run drill (__tests__/backup/drill.test.ts)",
+    reason: "the backup image is built and run here once, as single-server/db_backup (e2e/backup.ts: PostgreSQL base backup, WAL, off-site copy and a restore inside it); koha's backup containers run the same image and scripts but would need the one-time MariaDB grants on the stand-in and another minute; the MariaDB and files paths of the scripts are proven by npm run drill (__tests__/backup/drill.test.ts)",
   })),
+];
+
+/**
+ * Containers the generic phases do not run (their health check waits for a first full backup, with a
+ * 30-minute start period): e2e/backup.ts creates them after the first start, once their datastore
+ * is healthy and holds the backup role an operator grants once (constructs/backup/README.md).
+ */
+export const BACKUP_RUNS: readonly { readonly stack: string; readonly container: string; readonly datastore: string }[] = [
+  { stack: "single-server", container: "db_backup", datastore: "db" },
 ];
 
 /** The json rows that apply to one container, by field. */

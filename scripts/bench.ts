@@ -21,6 +21,10 @@ Measures, each in fresh processes, and prints every figure with the targets met 
   2. synth of every reference stack: npm run synth's way against ts-node (the cdktf template).
      Targets: under 2.5 s, at least 3x faster than ts-node.
   3. only with --with-test: npm test (tsc --noEmit, then jest). Target: under 60 s.
+  4. backups (backup/test/bench.sh, about 5 minutes): 1,000,000 rows on MariaDB and PostgreSQL
+     (Debian servers on a temp dir), the real backup scripts: backup time and size, PITR and full
+     restore time, RPO achieved with continuous binlog/WAL capture.
+     Targets: each restore under 2 minutes, RPO under 60 s.
 
 Options:
   --sizes N,N      containers per generated stack (default 10000,50000)
@@ -28,6 +32,7 @@ Options:
   --runs N         runs per measurement; the median is shown (default 3)
   --skip-policy    skip 1
   --skip-synth     skip 2
+  --skip-backup    skip 4
   --with-test      also run 3 (it adds the whole suite's time to the bench)
   -h, --help       print this and exit
 `;
@@ -66,7 +71,7 @@ function parseArgs(argv: readonly string[]): Options {
     } else if (a === "--runs") {
       runs = Number(value());
       if (!Number.isInteger(runs) || runs < 1) fail("--runs takes a positive integer");
-    } else if (a === "--skip-policy" || a === "--skip-synth") {
+    } else if (a === "--skip-policy" || a === "--skip-synth" || a === "--skip-backup") {
       skip.add(a.slice("--skip-".length));
     } else if (a === "--with-test") {
       withTest = true;
@@ -262,6 +267,39 @@ function benchSynth(o: Options): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 4. Backups: backup/test/bench.sh measures, prints its table and says which targets it met.
+
+function benchBackup(): void {
+  console.log("\n== Backups: 1,000,000 rows per engine, the real backup scripts (backup/test/bench.sh, about 5 minutes)");
+  const work = mkdtempSync(join(tmpdir(), "bulwark-bench-backup-"));
+  const jsonFile = join(work, "backup-bench.json");
+  try {
+    const r = spawnSync("bash", ["backup/test/bench.sh", "--json", jsonFile], { cwd: ROOT, env: env(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 20 * 60 * 1000, maxBuffer: 16 * 1024 * 1024 });
+    process.stdout.write(r.stdout ?? "");
+    if (r.status === 2 || r.error) {
+      const reason = r.error ? r.error.message : why(r.stderr ?? "");
+      target("backup restores under 2 minutes and RPO under 60 s", null, `not measured: ${reason}`);
+      return;
+    }
+    let figures: { engines?: Array<{ engine: string; pitr_restore_seconds: number; full_restore_seconds: number; rpo_seconds: number }> } = {};
+    try {
+      figures = JSON.parse(readFileSync(jsonFile, "utf8"));
+    } catch {
+      target("backup restores under 2 minutes and RPO under 60 s", false, `bench.sh exit ${r.status} without a JSON report: ${why(r.stderr ?? "")}`);
+      return;
+    }
+    for (const e of figures.engines ?? []) {
+      const restore = Math.max(e.pitr_restore_seconds, e.full_restore_seconds);
+      target(`${e.engine}: PITR and full restore of 1,000,000 rows under 2 minutes`, restore < 120, `PITR ${e.pitr_restore_seconds} s, full ${e.full_restore_seconds} s`);
+      target(`${e.engine}: RPO with continuous capture under 60 s`, e.rpo_seconds < 60, `${e.rpo_seconds} s (worst sample)`);
+    }
+    if (r.status !== 0) console.log(`   (bench.sh exit ${r.status}: a check failed or a target was missed; see above)`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // 3. npm test
 
 function benchTests(): void {
@@ -284,6 +322,7 @@ console.log(
 if (!options.skip.has("policy")) benchPolicy(options);
 if (!options.skip.has("synth")) benchSynth(options);
 if (options.withTest) benchTests();
+if (!options.skip.has("backup")) benchBackup();
 (require("./bench-hcl") as typeof import("./bench-hcl")).benchHcl({ target }); // issue 14: 100 HCL modules
 console.log(`\n== Targets\n${verdicts.join("\n") || "  (none measured)"}`);
 console.log(`\nbench took ${fmtMs(performance.now() - started)}`);

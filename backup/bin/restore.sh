@@ -120,7 +120,16 @@ cleanup() {
 }
 
 if [ "$dry" = 1 ]; then
-  checked "repository check of $(repo_name)" "$repo" check
+  # restic check needs an exclusive lock: a scheduled ship or backup holds the repository for a few
+  # seconds, so wait for it (restic 0.14 has no --retry-lock) instead of failing the dry run.
+  attempt=0
+  until err="$("$repo" check 2>&1 >/dev/null)"; do
+    attempt=$((attempt + 1))
+    if [[ "$err" == *"already locked"* ]] && [ "$attempt" -lt 30 ]; then
+      log "repository $(repo_name) is locked by another restic run (a ship or backup); retrying in 2 s"; sleep 2; continue
+    fi
+    die "repository check of $(repo_name) failed: $(printf '%s' "$err" | tail -n 5 | tr '\n' ' ')"
+  done
   extra_json="$(jq -n --arg p "$plan" '{plan:$p, checks:["repository structure (restic check)","snapshots present"]}')"
   result true ""
   log "dry run: $plan; repository check passed, nothing restored"

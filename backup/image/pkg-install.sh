@@ -10,7 +10,8 @@ for spec in "$@"; do
   name=${spec%%=*}; want=""
   case "$spec" in *=*) want=${spec#*=} ;; esac
   names="$names $name"
-  if [ -n "$want" ] && ! apt-cache show "$name=$want" >/dev/null 2>&1; then
+  # apt-cache show NAME=VERSION exits 0 even when that version does not exist: ask madison.
+  if [ -n "$want" ] && ! apt-cache madison "$name" | awk -F'|' '{gsub(/ /, "", $2); print $2}' | grep -qxF "$want"; then
     echo "WARN: $name $want is not on the mirror; installing the candidate (update backup/image/versions.env)" >&2
     args="$args $name"
   else

@@ -18,11 +18,11 @@ BIN="$(cd "$HERE/../bin" && pwd)"
 report=""
 if [ "${1:-}" = --report ]; then report="$(realpath -m "$2")"; shift 2; fi
 
+# shellcheck source=harness.sh
+. "$HERE/harness.sh"
+
 if [ "${1:-}" != --inner ]; then
-  missing=()
-  for t in mariadbd mariadb-install-db mariadb-dump mariadb-binlog restic rclone jq; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
-  PGB="$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1)"
-  for t in initdb pg_ctl pg_basebackup pg_receivewal pg_verifybackup psql; do [ -x "${PGB:-/nonexistent}/$t" ] || missing+=("$t"); done
+  mapfile -t missing < <(harness_missing | cut -d' ' -f1)
   if [ "${#missing[@]}" -gt 0 ]; then
     msg="backup drill: MISSING ${missing[*]}: install mariadb-server mariadb-backup postgresql restic rclone jq (Debian)"
     if [ -n "${CI:-}" ]; then echo "$msg: CI is set, so this is a failure" >&2; exit 1; fi
@@ -30,91 +30,25 @@ if [ "${1:-}" != --inner ]; then
       "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" "$msg" "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
     exit 77
   fi
-  T="$(mktemp -d "${TMPDIR:-/tmp}/bulwark-drill.XXXXXX")"
-  chmod 755 "$T"
-  outer_cleanup() {
-    local pid
-    # Only what the drill started, by the pids it recorded.
-    # shellcheck disable=SC2013 # one pid per file
-    for pid in $(cat "$T"/pids/* 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
-    sleep 0.5
-    # shellcheck disable=SC2013
-    for pid in $(cat "$T"/pids/* 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
-    rm -rf "$T"
-  }
-  trap outer_cleanup EXIT
-  mkdir -p "$T/pids"
-  inner=(bash "$0" ${report:+--report "$T/report.json"} --inner "$T")
-  rc=0
-  if [ "$(id -u)" = 0 ]; then
-    # The servers refuse root (and a backup container never is root): run everything as nobody.
-    chown -R nobody:nogroup "$T"
-    setpriv --reuid=nobody --regid=nogroup --clear-groups --reset-env env PATH="$PATH" CI="${CI:-}" TMPDIR="$T" "${inner[@]}" || rc=$?
-  else
-    TMPDIR="$T" "${inner[@]}" || rc=$?
-  fi
+  harness_outer drill
+  harness_exec_inner bash "$0" ${report:+--report "$T/report.json"} --inner "$T"
   if [ -n "$report" ] && [ -f "$T/report.json" ]; then cp "$T/report.json" "$report"; fi
-  exit "$rc"
+  exit "$HARNESS_RC"
 fi
 
 # ----------------------------------------------------------------------------------------------
 # inner: runs as a non-root user inside $T
-T="$2"; cd "$T"
-PGB="$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin | sort -V | tail -n 1)"
-HOME="$T"; export HOME
-fails=0
-say() { printf 'drill: %s\n' "$*" >&2; }
-ok() { say "ok   $*"; }
-bad() { say "FAIL $*"; fails=$((fails + 1)); }
-expect_eq() { if [ "$2" = "$3" ]; then ok "$1 ($2)"; else bad "$1: expected [$3], got [$2]"; fi; }
-free_port() { local p; while :; do p=$(( 20000 + RANDOM % 30000 )); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
-ms() { date +%s%3N; }
-bg() { local name="$1"; shift; "$@" & echo $! > "$T/pids/$name"; }
-with_env() { local f="$1" e; shift; mapfile -t e < "$f"; env "${e[@]}" "$@"; }
+harness_inner drill "$2"
 
 # --- servers ------------------------------------------------------------------------------------
-MY_PORT="$(free_port)"; PG_PORT="$(free_port)"; RC_PORT="$(free_port)"
-mariadb-install-db --no-defaults --datadir="$T/my" --auth-root-authentication-method=normal --skip-test-db >"$T/my-install.log" 2>&1
-# The profile's binlog options (constructs/profiles/mariadb.ts mariadbBinlogArgs).
-bg mariadbd mariadbd --no-defaults --datadir="$T/my" --socket="$T/my.sock" --port="$MY_PORT" --bind-address=127.0.0.1 \
-  --log-bin=mariadb-bin --server-id=1 --binlog-expire-logs-seconds=604800 --binlog-format=ROW --sync-binlog=1 \
-  --pid-file="$T/my.pid" --log-error="$T/my.err" --innodb-buffer-pool-size=128M
-"$PGB/initdb" -D "$T/pg" -U postgres --auth-local=trust --auth-host=scram-sha-256 >"$T/pg-init.log" 2>&1
-echo "host replication bulwark_backup 127.0.0.1/32 scram-sha-256" >> "$T/pg/pg_hba.conf"
-"$PGB/pg_ctl" -D "$T/pg" -l "$T/pg.log" -w -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$T" start >/dev/null
-head -n 1 "$T/pg/postmaster.pid" > "$T/pids/postgres"
-mkdir -p "$T/offsite"
-RC_PASS="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
-bg rclone rclone serve restic --addr "127.0.0.1:$RC_PORT" --user bulwark --pass "$RC_PASS" "$T/offsite" --log-file "$T/rclone.log"
-for _ in $(seq 1 100); do mariadb --no-defaults -S "$T/my.sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.1; done
-for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$RC_PORT") 2>/dev/null && break; sleep 0.1; done
-MY() { mariadb --no-defaults -S "$T/my.sock" -uroot -N -B "$@"; }
-PG() { "$PGB/psql" -X -q -h "$T" -p "$PG_PORT" -U postgres -d app -tA -v ON_ERROR_STOP=1 "$@"; }
+harness_start_servers
+harness_users
+MY -e "CREATE TABLE app.t (id INT PRIMARY KEY, v VARCHAR(40));"
+PG -c "CREATE TABLE t (id INT PRIMARY KEY, v TEXT);"
+harness_env db mariadb "$T/repo" > "$T/my.env"
+harness_env pg postgresql "$T/repo" > "$T/pg.env"
 
-# Least-privilege backup users: what a dump, binlog streaming, a base backup and WAL streaming need.
-MY -e "CREATE USER bulwark_backup@'127.0.0.1' IDENTIFIED BY 'my-backup-pw';
-  GRANT SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, EVENT, RELOAD, BINLOG MONITOR, REPLICATION SLAVE ON *.* TO bulwark_backup@'127.0.0.1';
-  CREATE USER restorer@'127.0.0.1' IDENTIFIED BY 'restore-pw'; GRANT ALL ON *.* TO restorer@'127.0.0.1';
-  CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY, v VARCHAR(40));"
-"$PGB/psql" -X -q -h "$T" -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABASE app"
-PG -c "CREATE ROLE bulwark_backup LOGIN REPLICATION PASSWORD 'pg-backup-pw'; GRANT pg_read_all_data TO bulwark_backup; CREATE TABLE t (id INT PRIMARY KEY, v TEXT);"
-
-printf 'correct horse battery staple %s\n' "$RC_PASS" > "$T/restic.pw"
-printf 'my-backup-pw' > "$T/my.pw"; printf 'pg-backup-pw' > "$T/pg.pw"; printf 'restore-pw' > "$T/restore.pw"; printf 'not the password\n' > "$T/wrong.pw"
-common_env() { # service engine
-  printf '%s\n' "BULWARK_SERVICE=$1" "BULWARK_ENGINE=$2" "BULWARK_PITR=1" "BULWARK_STATE_DIR=$T/state" \
-    "RESTIC_REPOSITORY=$T/repo" "RESTIC_PASSWORD_FILE=$T/restic.pw" \
-    "BULWARK_OFFSITE_REPOSITORY=rest:http://bulwark:$RC_PASS@127.0.0.1:$RC_PORT/" \
-    "BULWARK_RPO_TARGET_SECONDS=3600" "BULWARK_RTO_TARGET_SECONDS=14400" "BULWARK_DB_HOST=127.0.0.1" "BULWARK_DB_USER=bulwark_backup"
-}
-common_env db mariadb > "$T/my.env"; printf '%s\n' "BULWARK_DB_PORT=$MY_PORT" "BULWARK_DB_PASSWORD_FILE=$T/my.pw" \
-  "BULWARK_RESTORE_USER=restorer" "BULWARK_RESTORE_PASSWORD_FILE=$T/restore.pw" >> "$T/my.env"
-common_env pg postgresql > "$T/pg.env"; printf '%s\n' "BULWARK_DB_PORT=$PG_PORT" "BULWARK_DB_PASSWORD_FILE=$T/pg.pw" "BULWARK_PG_DATABASE=app" >> "$T/pg.env"
-# Run a bulwark-backup command with a service's environment (and extra VAR=value overrides).
-run() { local envf="$1" cmd="$2"; shift 2; local extra=(); while [ $# -gt 0 ] && [[ "$1" == *=* ]] && [[ "$1" != --* ]]; do extra+=("$1"); shift; done
-  with_env "$envf" "${extra[@]}" "$BIN/$cmd.sh" "$@"; }
-
-say "MariaDB $(MY -e 'SELECT VERSION()') on 127.0.0.1:$MY_PORT, PostgreSQL $("$PGB/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT, restic $(restic version | awk '{print $2}'), off-site rclone serve restic on 127.0.0.1:$RC_PORT"
+say "$(harness_versions)"
 run "$T/my.env" init; run "$T/pg.env" init
 
 # --- one engine: the PITR scenario ---------------------------------------------------------------
@@ -226,10 +160,7 @@ done
 failure corrupted "ciphertext verification failed|damaged|checksum mismatch|invalid data" RESTIC_REPOSITORY="$T/repo-corrupt"
 
 # --- stop, summarise -----------------------------------------------------------------------------
-for f in "$T"/pids/capture-*; do kill -TERM "$(cat "$f")" 2>/dev/null || true; done
-"$PGB/pg_ctl" -D "$T/pg" -m fast -w stop >/dev/null 2>&1 || true
-kill -TERM "$(cat "$T/my.pid")" 2>/dev/null || true
-kill -TERM "$(cat "$T/pids/rclone")" 2>/dev/null || true
+harness_stop_servers
 
 summary() {
   jq -n --arg my "${RESULT[mariadb.drill_report]:-}" --arg pg "${RESULT[postgresql.drill_report]:-}" \

@@ -13,7 +13,8 @@ for spec in "$@"; do
   names="$names $name"
   if [ -z "$want" ]; then
     args="$args $name"
-  elif apt-cache show "$name=$want" >/dev/null 2>&1; then
+  # apt-cache show NAME=VERSION exits 0 even when that version does not exist: ask madison.
+  elif apt-cache madison "$name" | awk -F'|' '{gsub(/ /, "", $2); print $2}' | grep -qxF "$want"; then
     args="$args $name=$want"
   else
     cand=$(apt-cache policy "$name" | awk '/Candidate:/ {print $2}')

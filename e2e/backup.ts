@@ -1,0 +1,216 @@
+/**
+ * The backup image on the real engine (issue 13): built from backup/image/Dockerfile the way the
+ * stack's docker_image builds it, then run as the BackupPlan construct configures it.
+ *
+ * Build (started at the beginning of the run, in parallel with the other containers): the stack's
+ * `docker_image` build block (dockerfile, build args, labels) with two rows of the substitution table
+ * applied, said plainly: BASE_IMAGE debian:bookworm-slim becomes the e2e's debootstrap bookworm
+ * minbase (no registry), and the context `${path.module}/../../../backup` becomes the working tree's
+ * backup/ (the e2e synthesizes into a private directory). Tagged bulwark-e2e/backup:bookworm.
+ *
+ * Run (after the first start, once the datastore is healthy), for each row of BACKUP_RUNS:
+ * 1. the one-time grants an operator runs (constructs/backup/README.md): the backup role with the
+ *    stack's (random, per run) password, `host replication … samenet scram-sha-256` in pg_hba.conf;
+ * 2. an off-site stand-in: `rclone serve restic` from the same image (non-root, read-only root, no
+ *    capabilities, a tmpfs as its store) on the backup container's internal network;
+ * 3. the backup container exactly as synthesized (user 10001:10001, read-only root, cap_drop ALL,
+ *    no-new-privileges, its tmpfs, its state/repo/metrics volumes, internal network only), its
+ *    command `schedule` (the image's entrypoint `bulwark-backup`).
+ * Asserted: the generic hardening checks; pid 1 is the scheduler; it initialises the restic
+ * repository on its repo volume, takes the first full backup (pg_basebackup over the network) and
+ * copies it off-site, writes the metrics volume (as the volume's owner, from the image directory);
+ * the synthesized health probe passes; `bulwark-backup help` and `restore --help` print the usage;
+ * `bulwark-backup ship` ships the captured WAL; `restore pitr --to … --dry-run` checks the
+ * repository and restores nothing; `restore verify` restores base backup + WAL into a scratch
+ * PostgreSQL inside the read-only container and verifies it.
+ * Not asserted: the scheduled 60 s ships, the 6-hourly fulls and the drill (their timing is proven by
+ * npm run drill on the host); restarts of this container.
+ */
+import { writeFileSync } from "fs";
+import { join } from "path";
+import {
+  checkMemory, checkNoEgress, checkPrivileges, checkReadOnlyRoot, checkTmpfs, checkUlimits, checkUser, diagnose,
+  type EgressTarget, type Result,
+} from "./assertions";
+import { createContainer, docker, type ContainerPlan, type TfStack } from "./harness";
+import { BACKUP_IMAGE, BACKUP_RUNS, OFFSITE_ALIAS, PREFIX, PROJECT, PROJECT_LABEL, substitutionsFor } from "./substitutions";
+
+type Json = Record<string, any>;
+const REPO_ROOT = join(__dirname, "..");
+const STATE = process.env.BULWARK_E2E_STATE ?? "/var/tmp/bulwark-e2e";
+const pass = (check: string, detail: string): Result => ({ ok: true, check, detail });
+const fail = (check: string, detail: string): Result => ({ ok: false, check, detail });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const oneLine = (s: string, max = 400) => s.replace(/\s+/g, " ").trim().slice(0, max);
+const PROBE_TABLE = "bulwark_e2e_probe";
+
+export const isBackupRun = (stack: string, container: string) => BACKUP_RUNS.some((b) => b.stack === stack && b.container === container);
+
+/** Build the backup image from the first selected stack that has a backup run. Never throws. */
+export async function buildBackupImage(stacks: readonly TfStack[]): Promise<Result> {
+  const check = `image ${BACKUP_IMAGE} built from backup/image/Dockerfile as the stack's docker_image builds it`;
+  try {
+    const run = BACKUP_RUNS.find((r) => stacks.some((s) => s.name === r.stack));
+    if (!run) return pass(check, "no selected stack has a backup run: not built");
+    const stack = stacks.find((s) => s.name === run.stack) as TfStack;
+    const raw = stack.resource.docker_container?.[run.container];
+    if (!raw) return fail(check, `${run.stack} has no docker_container.${run.container}`);
+    const m = /^\$\{docker_image\.([A-Za-z0-9_-]+)\.image_id\}$/.exec(String(raw.image));
+    const img = m ? stack.resource.docker_image?.[m[1]] : undefined;
+    const build = img?.build as Json | undefined;
+    if (!build) return fail(check, `docker_container.${run.container}.image (${String(raw.image)}) names no docker_image with a build block`);
+    const subs = substitutionsFor(run.stack, run.container);
+    const base = subs.get("docker_image.build.build_args.BASE_IMAGE");
+    const ctx = subs.get("docker_image.build.context");
+    if (!base || !ctx) return fail(check, "e2e/substitutions.ts lacks the BASE_IMAGE or context row");
+    const args: Record<string, string> = { ...(build.build_args as Record<string, string>) };
+    if (args.BASE_IMAGE !== base.synthesized) return fail(check, `stale substitution: the JSON builds on ${args.BASE_IMAGE}, e2e/substitutions.ts expects ${String(base.synthesized)}`);
+    if (build.context !== ctx.synthesized) return fail(check, `stale substitution: the JSON's context is ${String(build.context)}, e2e/substitutions.ts expects ${String(ctx.synthesized)}`);
+    args.BASE_IMAGE = String(base.substitute);
+    const context = join(REPO_ROOT, "backup");
+    const cmd = ["build", "-q", "-f", join(context, String(build.dockerfile)), "-t", BACKUP_IMAGE,
+      ...Object.entries(args).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]),
+      ...Object.entries((build.label as Record<string, string> | undefined) ?? {}).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
+      context];
+    const t = Date.now();
+    const r = await docker(cmd, 900_000);
+    const log = join(STATE, "build-bulwark-e2e_backup_bookworm.log");
+    writeFileSync(log, `docker ${cmd.join(" ")}\n${r.stdout}${r.stderr}`);
+    if (r.code !== 0) return fail(check, `docker build failed (log ${log}): ${oneLine(r.stderr.split("\n").slice(-12).join(" "), 700)}`);
+    const v = await docker(["run", "--rm", "--network", "none", "--entrypoint", "cat", BACKUP_IMAGE, "/etc/bulwark-backup-versions"]);
+    return pass(check, `built in ${((Date.now() - t) / 1000).toFixed(0)} s from ${String(build.dockerfile)}, BASE_IMAGE ${args.BASE_IMAGE}, ` +
+      `pins ${Object.entries(args).filter(([k]) => k !== "BASE_IMAGE").map(([k, val]) => `${k}=${val}`).join(" ")}; installed: ${oneLine(v.stdout.replace(/\n/g, ", "), 500)}`);
+  } catch (e) {
+    return fail(check, `harness error: ${(e as Error).message}`);
+  }
+}
+
+async function sh(name: string, script: string, timeoutMs = 60_000, env: Record<string, string> = {}): Promise<{ code: number; out: string }> {
+  const r = await docker(["exec", ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]), name, "sh", "-c", script], timeoutMs);
+  return { code: r.code, out: (r.stdout + r.stderr).trim() };
+}
+
+/** Poll `script` until it exits 0; returns its output and the seconds waited, or null. */
+async function waitFor(name: string, script: string, timeoutS: number): Promise<{ out: string; s: number } | null> {
+  const t = Date.now();
+  while ((Date.now() - t) / 1000 < timeoutS) {
+    const r = await sh(name, script);
+    if (r.code === 0) return { out: r.out, s: (Date.now() - t) / 1000 };
+    await sleep(1000);
+  }
+  return null;
+}
+
+export async function backupPhase(
+  plans: readonly ContainerPlan[], running: readonly ContainerPlan[], target: EgressTarget | undefined,
+  build: Promise<Result>, report: (subject: string, r: Result) => void,
+): Promise<void> {
+  for (const p of plans) {
+    const subject = `${p.stack}/${p.id}`;
+    const b = await build;
+    report(subject, b);
+    if (!b.ok) continue;
+    const run = BACKUP_RUNS.find((r) => r.stack === p.stack && r.container === p.id);
+    const db = running.find((r) => r.stack === p.stack && r.id === run?.datastore);
+    if (!run || !db) { report(subject, fail("datastore running", `${run?.datastore ?? "?"} of ${p.stack} is not running: nothing to back up`)); continue; }
+    const env = new Map((p.createBody.Env as string[]).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)] as [string, string]));
+    const svc = env.get("BULWARK_SERVICE") ?? "?";
+    const stateDir = env.get("BULWARK_STATE_DIR") ?? "/var/lib/bulwark-backup";
+    const metricsDir = env.get("BULWARK_METRICS_DIR") ?? `${stateDir}/metrics`;
+    const repoDir = env.get("RESTIC_REPOSITORY") ?? "";
+    const t0 = Date.now();
+
+    // 1. The one-time grants (README: "Both need the one-time grants").
+    const grant = await sh(db.name, [
+      `echo "CREATE ROLE \\"$BK_USER\\" LOGIN REPLICATION PASSWORD :'pw'; GRANT pg_read_all_data TO \\"$BK_USER\\";" | psql -q -v ON_ERROR_STOP=1 -v pw="$BK_PW" -U "$POSTGRES_USER" -d postgres`,
+      `printf '\\nhost replication %s samenet scram-sha-256\\n' "$BK_USER" >> "$PGDATA/pg_hba.conf"`,
+      `psql -q -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d postgres -c 'SELECT pg_reload_conf()' >/dev/null`,
+      // Rows to find again after the restore (3 before the full backup, a 4th after it: WAL replay).
+      `psql -q -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "\${POSTGRES_DB:-$POSTGRES_USER}" -c 'CREATE TABLE ${PROBE_TABLE} (id int PRIMARY KEY); INSERT INTO ${PROBE_TABLE} VALUES (1), (2), (3)'`,
+    ].join(" && "), 60_000, { BK_USER: env.get("BULWARK_DB_USER") ?? "", BK_PW: env.get("BULWARK_DB_PASSWORD") ?? "" });
+    report(subject, grant.code === 0
+      ? pass("one-time grants on the datastore", `role ${env.get("BULWARK_DB_USER")} LOGIN REPLICATION + pg_read_all_data, pg_hba host replication samenet scram-sha-256, reloaded; table ${PROBE_TABLE} with rows 1-3`)
+      : fail("one-time grants on the datastore", oneLine(grant.out)));
+    if (grant.code !== 0) continue;
+
+    // 2. The off-site stand-in, on the backup container's (internal) network.
+    const offsite = `${PREFIX}offsite-stand-in`;
+    const net = p.networks[0]?.name;
+    const o = await docker(["run", "-d", "--name", offsite, "--label", `${PROJECT_LABEL}=${PROJECT}`, "--user", "10001:10001", "--read-only",
+      "--cap-drop", "ALL", "--security-opt", "no-new-privileges:true", "--network", String(net), "--network-alias", OFFSITE_ALIAS,
+      "--tmpfs", `${stateDir}:rw,noexec,nosuid,nodev,size=256m,uid=10001,gid=10001,mode=0700`,
+      "--entrypoint", "rclone", BACKUP_IMAGE, "serve", "restic", "--addr", ":8000", `${stateDir}/offsite`]);
+    report(subject, o.code === 0
+      ? pass("off-site stand-in started", `rclone serve restic as ${offsite} (alias ${OFFSITE_ALIAS}) on ${net}, non-root, read-only root, no capabilities`)
+      : fail("off-site stand-in started", oneLine(o.stderr)));
+    if (o.code !== 0) continue;
+
+    // 3. The backup container, as synthesized.
+    try { await createContainer(p); } catch (e) {
+      report(subject, fail("created and started as provider 3.6.2 would", (e as Error).message)); continue;
+    }
+    report(subject, pass("created and started as provider 3.6.2 would", `${p.name} from ${p.image} (${p.applied.join("; ")})`));
+    const results: Result[] = [await checkUser(p), await checkPrivileges(p), await checkReadOnlyRoot(p)];
+    results.push(...await checkTmpfs(p, "backup container"), await checkMemory(p), await checkUlimits(p), await checkNoEgress(p, target));
+    results.forEach((r) => report(subject, r));
+
+    const cmdline = await sh(p.name, "tr '\\0' ' ' < /proc/1/cmdline");
+    report(subject, /schedule\.sh/.test(cmdline.out)
+      ? pass("pid 1 is bulwark-backup schedule (the image's entrypoint and the synthesized command)", cmdline.out)
+      : fail("pid 1 is bulwark-backup schedule", cmdline.out));
+
+    const repo = await waitFor(p.name, `test -f '${repoDir}/config' && stat -c '%U %u:%g %a' '${repoDir}' && ls '${repoDir}' | tr '\\n' ' '`, 120);
+    report(subject, repo
+      ? pass("initialises the restic repository on its repo volume", `${repoDir} after ${repo.s.toFixed(0)} s: ${oneLine(repo.out)}`)
+      : fail("initialises the restic repository on its repo volume", `no ${repoDir}/config after 120 s: ${await diagnose(p.name)}`));
+
+    const full = await waitFor(p.name, `test -s '${stateDir}/state/${svc}.full_last_success' && grep -h . '${metricsDir}/bulwark_backup_full_${svc}.prom'`, 240);
+    if (!full) {
+      report(subject, fail("first full backup (pg_basebackup over the internal network) and its metrics", `none after 240 s: ${await diagnose(p.name)}`));
+      continue;
+    }
+    const ok1 = new RegExp(`^bulwark_backup_last_run_success\\{service="${svc}",kind="full"\\} 1$`, "m").test(full.out);
+    const off = new RegExp(`^bulwark_backup_offsite_last_success_timestamp_seconds\\{service="${svc}"\\} [1-9]`, "m").test(full.out);
+    const size = new RegExp(`^bulwark_backup_size_bytes\\{service="${svc}",kind="full"\\} (\\d+)$`, "m").exec(full.out)?.[1];
+    const owner = await sh(p.name, `stat -c '%U %a' '${metricsDir}' '${stateDir}' && touch '${metricsDir}/.e2e-write-probe' && rm '${metricsDir}/.e2e-write-probe'`);
+    report(subject, ok1 && off && owner.code === 0
+      ? pass("first full backup, off-site copy and metrics on the metrics volume", `after ${((Date.now() - t0) / 1000).toFixed(0)} s: last_run_success 1, size ${size} bytes, off-site copy timestamp set; owners ${oneLine(owner.out)}`)
+      : fail("first full backup, off-site copy and metrics on the metrics volume", `${oneLine(full.out, 600)}; ${oneLine(owner.out)}`));
+
+    const hc = (p.createBody.Healthcheck as Json | undefined)?.Test as string[] | undefined;
+    if (hc && hc[0] === "CMD-SHELL") {
+      const h = await sh(p.name, hc[1]);
+      report(subject, h.code === 0 ? pass("the synthesized health probe passes once a full backup exists", hc[1]) : fail("the synthesized health probe passes", `exit ${h.code}: ${h.out}`));
+    }
+
+    const help = await sh(p.name, "bulwark-backup help");
+    const rhelp = await sh(p.name, "bulwark-backup restore --help");
+    report(subject, help.code === 0 && /restore verify/.test(help.out) && rhelp.code === 2 && /restore\.sh pitr --to TIME/.test(rhelp.out)
+      ? pass("bulwark-backup help and restore --help print the usage", `help exit 0, restore --help exit 2 (usage): ${oneLine(rhelp.out, 120)}…`)
+      : fail("bulwark-backup help and restore --help print the usage", `help exit ${help.code}: ${oneLine(help.out, 200)}; restore --help exit ${rhelp.code}: ${oneLine(rhelp.out, 200)}`));
+
+    // A row after the full backup: only the shipped WAL holds it.
+    const row4 = await sh(db.name, `psql -q -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "\${POSTGRES_DB:-$POSTGRES_USER}" -c 'INSERT INTO ${PROBE_TABLE} VALUES (4)'`);
+    if (row4.code !== 0) report(subject, fail("a row written after the full backup", oneLine(row4.out)));
+    await sleep(2500); // one capture heartbeat (2 s): the shipped point then covers the write
+    const ship = await sh(p.name, "bulwark-backup ship", 120_000);
+    report(subject, ship.code === 0 ? pass("bulwark-backup ship: captured WAL to the local and off-site repositories", oneLine(ship.out, 300) || "exit 0")
+      : fail("bulwark-backup ship", `exit ${ship.code}: ${oneLine(ship.out, 600)}`));
+
+    const dry = await sh(p.name, `to="$(date -u -d "@$(cat '${stateDir}/state/${svc}.log_restorable')" +%Y-%m-%dT%H:%M:%SZ)" && bulwark-backup restore pitr --to "$to" --dry-run --json /tmp/dry.json >/dev/null 2>&1; rc=$?; cat /tmp/dry.json; exit $rc`, 120_000);
+    let dj: Json = {};
+    try { dj = JSON.parse(dry.out) as Json; } catch { /* reported below */ }
+    report(subject, dry.code === 0 && dj.dry_run === true && dj.verified === true
+      ? pass("restore pitr --to <newest shipped point> --dry-run checks the repository, restores nothing", oneLine(String(dj.plan), 300))
+      : fail("restore pitr --dry-run", `exit ${dry.code}: ${oneLine(dry.out, 600)}`));
+
+    const t = Date.now();
+    const ver = await sh(p.name, "bulwark-backup restore verify --json /tmp/verify.json >/tmp/verify.log 2>&1; rc=$?; cat /tmp/verify.json; [ $rc = 0 ] || tail -n 5 /tmp/verify.log; exit $rc", 600_000);
+    let vj: Json = {};
+    try { vj = JSON.parse(ver.out) as Json; } catch { /* reported below */ }
+    const probe = Object.entries((vj.tables ?? {}) as Record<string, { rows: number }>).find(([k]) => k.endsWith(`.${PROBE_TABLE}`))?.[1];
+    report(subject, ver.code === 0 && vj.verified === true && probe?.rows === 4
+      ? pass("restore verify inside the container: base backup + WAL into a scratch PostgreSQL, verified", `${((Date.now() - t) / 1000).toFixed(0)} s, kind ${vj.kind}, checks ${Object.keys(vj.checksums ?? {}).join(", ")}; ${PROBE_TABLE} has rows 1-4 (3 from the base backup, 1 from WAL replay)`)
+      : fail("restore verify inside the container", `exit ${ver.code}, ${PROBE_TABLE} rows ${probe?.rows ?? "missing"} (want 4): ${oneLine(ver.out, 800)}`));
+  }
+}
