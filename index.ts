@@ -62,6 +62,11 @@ export {
   ImagePin,
   ImageRef,
   KohaSchema,
+  KohaInstancesSchema,
+  KohaSectionSchema,
+  MAX_FURTHER_KOHA_INSTANCE_LENGTH,
+  kohaGrafanaHostname,
+  kohaInstances,
   SharedConfigSchema,
   SingleServerSchema,
   type BackendConfig,
@@ -73,6 +78,7 @@ export {
   type ImagePinConfig,
   type KohaConfig,
   type KohaDeploymentConfig,
+  type KohaSection,
   type SharedConfig,
   type SingleServerConfig,
   type SingleServerDeploymentConfig,
@@ -109,10 +115,11 @@ export function registerPolicyMatchers(): void {
 }
 
 // --- reference stacks -----------------------------------------------------------------------
-export { KohaStack, KOHA_SERVICES, type KohaService, type KohaStackProps } from "./stacks/koha";
+export { FIRST_KOHA_INSTANCE, KohaStack, KOHA_SERVICES, kohaInstancePlacement, type KohaInstancePlacement, type KohaService, type KohaStackProps } from "./stacks/koha";
+export { DEFAULT_KOHA_ZONE_PROTECTION } from "./stacks/koha-edge";
 export { SingleServerStack, SINGLE_SERVER_SERVICES, type SingleServerService, type SingleServerStackProps } from "./stacks/single-server";
 export { GovernanceStack, type GovernanceStackProps } from "./stacks/governance";
-export { STACK_KINDS, configuredStackKinds, type StackKind } from "./stacks/catalog";
+export { STACK_KINDS, buildConfiguredStacks, configuredStackKinds, kohaInstanceStackId, type StackKind } from "./stacks/catalog";
 export { pinnedImages, pinnedImagesIn, stackImages, recordEnvironment, DEPLOYMENT_ENVIRONMENTS, ENVIRONMENT_LOCAL, type DeploymentEnvironment, type StackImage } from "./stacks/pinned-images";
 export * from "./constructs/kubernetes";
 export { KubernetesSingleServerStack } from "./stacks/kubernetes/single-server";

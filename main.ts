@@ -10,13 +10,13 @@ import { App, type TerraformStack } from "cdktf";
 import { loadDeploymentConfig, ConfigError } from "./config/load";
 import type { DeploymentConfig } from "./config/schema";
 import { GovernanceStack } from "./stacks/governance";
-import { configuredStackKinds } from "./stacks/catalog";
+import { buildConfiguredStacks } from "./stacks/catalog";
 import { runSynthGate } from "./policy/gate";
 import { readinessSummary } from "./policy/readiness/summary";
 
 export interface BuiltApp {
   readonly app: App;
-  /** The configured stacks, in synthesis order (koha, single-server, governance). */
+  /** The configured stacks, in synthesis order (koha and its further instances, single-server, governance). */
   readonly stacks: readonly TerraformStack[];
   /** The governance stack, when the configuration has a github section. */
   readonly governance?: GovernanceStack;
@@ -25,11 +25,12 @@ export interface BuiltApp {
 /**
  * Build exactly the stacks the configuration turns on (its koha, singleServer and github
  * sections; stacks/catalog.ts) into an App, without synthesizing. Stack ids are fixed per kind
- * (`koha`, `single-server`, `governance`): they are the roots of every Terraform address.
+ * (`koha`, `single-server`, `governance`; a further Koha instance `koha-<instance>`): they are the
+ * roots of every Terraform address.
  */
 export function buildApp(config: DeploymentConfig, outdir?: string): BuiltApp {
   const app = new App({ outdir, skipValidation: false });
-  const stacks = configuredStackKinds(config).map((kind) => kind.build(app, config));
+  const stacks = buildConfiguredStacks(app, config);
   const governance = stacks.find((s): s is GovernanceStack => s instanceof GovernanceStack);
   return { app, stacks, governance };
 }

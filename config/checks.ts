@@ -84,10 +84,13 @@ function schemaAt(schema: any, path: readonly PropertyKey[], data: unknown): any
       else if (def.type === "pipe") cur = def.in;
       else if (def.type === "union") {
         // A discriminated union: the option whose literal discriminator matches the value.
+        // Any other union (a section that is one object or a list of them): the option of the value's shape.
         const disc = def.discriminator;
         const match = disc && value && typeof value === "object"
           ? def.options.find((o: any) => o._zod?.def?.shape?.[disc]?._zod?.def?.values?.includes(value[disc]))
-          : undefined;
+          : !disc && value && typeof value === "object"
+            ? def.options.find((o: any) => (o._zod?.def?.type === "array") === Array.isArray(value) && ["array", "object"].includes(o._zod?.def?.type))
+            : undefined;
         if (!match) return;
         cur = match;
       } else return;
@@ -108,7 +111,21 @@ function schemaAt(schema: any, path: readonly PropertyKey[], data: unknown): any
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-const joinPath = (path: readonly PropertyKey[]): string => path.map(String).join(".");
+/** `koha[1].mariadb.serverId`: list indices in brackets, keys after dots. */
+export const joinPath = (path: readonly PropertyKey[]): string =>
+  path.map((k, i) => (typeof k === "number" ? `[${k}]` : `${i > 0 ? "." : ""}${String(k)}`)).join("");
+
+/**
+ * The issues of the union option the value was meant for: a union that fails in every option
+ * (one object or a list of them) reports `invalid_union` with each option's issues; the option
+ * whose issues do not refuse the value's type at its root is the one to report, with full paths.
+ */
+function unionIssues(issue: z.core.$ZodIssue): readonly z.core.$ZodIssue[] {
+  if (issue.code !== "invalid_union" || !Array.isArray(issue.errors)) return [issue];
+  const meant = issue.errors.filter((errs) => !errs.some((e) => e.code === "invalid_type" && e.path.length === 0));
+  if (meant.length !== 1) return [issue];
+  return meant[0].flatMap((e) => unionIssues({ ...e, path: [...issue.path, ...e.path] } as z.core.$ZodIssue));
+}
 
 /**
  * zod issues as `<path>: <message>`. An unknown key names itself in the path and lists the keys
@@ -116,7 +133,7 @@ const joinPath = (path: readonly PropertyKey[]): string => path.map(String).join
  */
 export function issueProblems(schema: z.ZodType, issues: readonly z.core.$ZodIssue[], data: unknown): string[] {
   const problems: string[] = [];
-  for (const issue of issues) {
+  for (const issue of issues.flatMap(unionIssues)) {
     if (issue.code === "unrecognized_keys") {
       const at = schemaAt(schema, issue.path, data);
       const shape = at?._zod?.def?.type === "object" ? Object.keys(at._zod.def.shape) : [];

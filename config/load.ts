@@ -131,6 +131,13 @@ export function loadConfig<S extends z.ZodType>(opts: LoadConfigOptions<S>): z.o
       problems.push(`${o.env}: sets ${o.path.join(".")}, but the configuration has no ${section} section. Fix: add the section, or unset ${o.env}`);
       continue;
     }
+    // A section written as a list of instances (koha: [...]): one variable cannot say which one.
+    const list = o.path.slice(0, -1).findIndex((_, i) => Array.isArray(o.path.slice(0, i + 1).reduce<unknown>((cur, k) => (cur as Record<string, unknown> | undefined)?.[k], obj)));
+    if (list >= 0) {
+      const listPath = o.path.slice(0, list + 1).join(".");
+      problems.push(`${o.env}: sets ${o.path.join(".")}, but ${listPath} is a list of instances, and the variable cannot say which one. Fix: set ${o.path.slice(list + 1).join(".")} of each instance in the configuration file (${listPath}[0], ${listPath}[1], …), or unset ${o.env}`);
+      continue;
+    }
     if (o.number) {
       const n = Number(v);
       if (!Number.isFinite(n)) problems.push(`${o.env}="${v}": must be a number (${o.description})`);

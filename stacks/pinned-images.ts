@@ -9,7 +9,7 @@
 import { App } from "cdktf";
 import type { DeploymentConfig } from "../config/schema";
 import { pinnedImagesIn } from "../policy/pinned-images";
-import { configuredStackKinds } from "./catalog";
+import { buildConfiguredStacks, configuredStackKinds } from "./catalog";
 
 export { pinnedImagesIn, stackImages, type StackImage } from "../policy/pinned-images";
 export { recordEnvironment, DEPLOYMENT_ENVIRONMENTS, ENVIRONMENT_LOCAL, type DeploymentEnvironment } from "./environment";
@@ -23,8 +23,7 @@ export { recordEnvironment, DEPLOYMENT_ENVIRONMENTS, ENVIRONMENT_LOCAL, type Dep
  */
 export function pinnedImages(config: DeploymentConfig): string[] {
   const app = new App({ skipValidation: true });
-  const stacks = configuredStackKinds(config)
-    .filter((kind) => kind.section !== "github")
-    .map((kind) => kind.build(app, config));
+  // Every stack of every kind, further Koha instances included (they may pin other images).
+  const stacks = buildConfiguredStacks(app, config, configuredStackKinds(config).filter((kind) => kind.section !== "github"));
   return pinnedImagesIn(stacks.map((s) => s.toTerraform() as Record<string, unknown>));
 }

@@ -14,6 +14,7 @@ import { Secret } from "../constructs/core/secret";
 import { HardenedContainer } from "../constructs/docker/hardened-container";
 import { NetworkTopology } from "../constructs/docker/network-topology";
 import { ALERTMANAGER, BLACKBOX_EXPORTER, CADVISOR, Monitoring, NODE_EXPORTER, PROMETHEUS, type AlertingProps } from "../constructs/monitoring";
+import { GRAFANA_DEFAULT_IMAGE } from "../constructs/profiles/grafana";
 import { postgresProfile, webAppProfile, POSTGRES_PORT } from "../constructs/profiles";
 import { withObservability } from "../constructs/service/observability";
 import type { SecretRef, ServiceSpec } from "../constructs/service/spec";
@@ -26,12 +27,20 @@ import { dockerStackBase, pinnedImage } from "./common";
  */
 export const SINGLE_SERVER_SERVICES = [
   "db", "api", "bot",
-  // singleServer.monitoring: Prometheus, Alertmanager, the host and probe exporters, postgres_exporter.
+  // singleServer.monitoring: Prometheus, Alertmanager, the host and probe exporters, postgres_exporter
+  // (pinned under these names; their containers are app-prometheus, … see MONITORING_NAME_PREFIX).
   "prometheus", "alertmanager", "blackbox-exporter", "node-exporter", "cadvisor", "db-exporter",
   // singleServer.backup: PostgreSQL base backups + WAL (image built locally from backup/).
   "db-backup",
 ] as const;
 export type SingleServerService = (typeof SINGLE_SERVER_SERVICES)[number];
+
+/**
+ * Prefix of single-server's monitoring containers (`app-prometheus`, `app-alertmanager`, …; the
+ * topology's prefix): koha's monitoring, built first and unprefixed, may run on the same Docker
+ * host. Single-server's monitoring was never released unprefixed, so no address moves.
+ */
+export const MONITORING_NAME_PREFIX = "app";
 
 export interface SingleServerStackProps {
   /** The deployment configuration; its `singleServer` section must be present. */
@@ -146,6 +155,10 @@ export class SingleServerStack extends TerraformStack {
         topology: this.topology,
         services: [this.db, this.api, this.bot],
         owner: config.owner,
+        namePrefix: MONITORING_NAME_PREFIX,
+        // `cadvisor: false` when koha's monitoring shares the Docker host: its cAdvisor sees every
+        // container of the host, these included (see Monitoring's `cadvisor` prop).
+        ...(monitoring.cadvisor === false ? { cadvisor: false as const } : {}),
         alerting: monitoringAlerting(this, monitoring, {
           smtpPassword: ["alert_smtp_password", "SMTP password for Alertmanager e-mail (singleServer.monitoring.smtp.username)"],
           telegramBotToken: ["alert_telegram_bot_token", "Telegram bot token for Alertmanager (chat singleServer.monitoring.telegramChatId)"],
@@ -171,6 +184,7 @@ export function monitoringImages(config: DeploymentConfig) {
     "blackbox-exporter": pinnedImage(config, "blackbox-exporter", BLACKBOX_EXPORTER.image),
     "node-exporter": pinnedImage(config, "node-exporter", NODE_EXPORTER.image),
     cadvisor: pinnedImage(config, "cadvisor", CADVISOR.image),
+    grafana: pinnedImage(config, "grafana", GRAFANA_DEFAULT_IMAGE),
   };
 }
 

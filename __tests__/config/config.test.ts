@@ -71,7 +71,14 @@ describe("deployment configuration", () => {
     const fieldAt = (path: readonly string[]): boolean => {
       let cur: any = DeploymentConfigSchema;
       for (const key of path) {
-        while (["optional", "default", "prefault"].includes(cur?._zod?.def?.type)) cur = cur._zod.def.innerType;
+        // Through wrappers, and into `koha`'s pipe(union(object, list of objects)): the object form.
+        for (;;) {
+          const def = cur?._zod?.def;
+          if (["optional", "default", "prefault"].includes(def?.type)) cur = def.innerType;
+          else if (def?.type === "pipe") cur = def.in;
+          else if (def?.type === "union") cur = def.options.find((o: any) => o._zod.def.type === "object");
+          else break;
+        }
         cur = cur?._zod?.def?.shape?.[key];
         if (!cur) return false;
       }
@@ -201,7 +208,7 @@ describe("unknown keys anywhere are errors with their path", () => {
     ["top level", { ...example, kohaa: {} }, "kohaa: unknown key; valid keys here: owner, environment, docker, backend, images, cloudflare, kubernetes, readiness, koha, singleServer, github"],
     ["a stack section", { ...example, koha: { ...koha, opacHost: "x" } }, "koha.opacHost: unknown key; valid keys here: runtime, instance, mariadb, opacHostname, staffHostname, image, monitoring, backup"],
     ["a nested object", { ...example, koha: { ...koha, mariadb: { ...koha.mariadb, serverID: 2 } } }, "koha.mariadb.serverID: unknown key; valid keys here: serverId, binlogExpireSeconds"],
-    ["a list entry", { ...example, github: { ...github, repositories: [{ ...github.repositories[0], private: true }] } }, "github.repositories.0.private: unknown key; valid keys here: name, description"],
+    ["a list entry", { ...example, github: { ...github, repositories: [{ ...github.repositories[0], private: true }] } }, "github.repositories[0].private: unknown key; valid keys here: name, description"],
     ["a backend variant", { ...example, backend: { type: "local", directory: "state", bucket: "b" } }, "backend.bucket: unknown key; valid keys here: type, directory"],
     ["the edge's access", { ...example, cloudflare: { ...cloudflare, access: { ...cloudflare.access, emails: [] } } }, "cloudflare.access.emails: unknown key; valid keys here: allowedEmailDomains, allowedEmails"],
     ["an image pin", { ...example, images: { mariadb: { tag: "11.8.9", sha: "x" } } }, "images.mariadb.sha: unknown key; valid keys here: tag, digest"],
@@ -212,17 +219,22 @@ describe("unknown keys anywhere are errors with their path", () => {
 });
 
 describe("monitoring and backup settings (koha, singleServer)", () => {
-  test("the example configures koha's monitoring and both stacks' backups; schedules default to the construct's", () => {
+  test("the example configures both stacks' monitoring and backups; schedules default to the construct's", () => {
     const c = exampleConfig();
     expect(c.koha.monitoring).toEqual({
       smtp: { smarthost: "smtp.example.org:587", from: "alerts@example.org", to: ["library-oncall@example.org"], username: "alerts@example.org" },
       telegramChatId: -1001234567890,
       runbookBaseUrl: "https://github.com/example-org/koha-deploy/blob/main/docs/runbooks",
+      grafana: { hostname: "grafana.example.org" },
     });
-    expect(c.singleServer.monitoring).toBeUndefined();
+    expect(c.singleServer.monitoring).toEqual({
+      smtp: { smarthost: "smtp.example.org:587", from: "alerts@example.org", to: ["ops@example.org"], username: "alerts@example.org" },
+      runbookBaseUrl: "docs/runbooks",
+      cadvisor: false,
+    });
     expect(c.singleServer.backup).toEqual({
       offsite: { repository: "s3:https://s3.example.net/app-backups" },
-      fullEveryHours: 6, shipEverySeconds: 60, drillEveryDays: 30, keepWithinDays: 30, keepDaily: 30, keepMonthly: 12, rpoMinutes: 60, rtoHours: 4,
+      fullEveryHours: 6, shipEverySeconds: 30, drillEveryDays: 30, keepWithinDays: 30, keepDaily: 30, keepMonthly: 12, rpoMinutes: 60, rtoHours: 4,
     });
     expect(offsiteCredentialNames(c.koha.backup!.offsite!)).toEqual(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
     expect(offsiteCredentialNames({ repository: "rest:https://backup.example.net/koha" })).toEqual([]);
@@ -249,11 +261,14 @@ describe("monitoring and backup settings (koha, singleServer)", () => {
     expect(stack.monitoring?.alertingProps.email?.password).toBeUndefined();
   });
 
-  test("koha and single-server cannot both run monitoring on one docker.host: an error with its path", () => {
+  test("koha and single-server may both run monitoring on one docker.host: single-server's containers are app-prefixed, one app holds both", () => {
     const monitoring = { smtp: { smarthost: "smtp.example.org:587", from: "alerts@example.org", to: ["ops@example.org"] } };
-    expect(problemsOf({ ...example, singleServer: { ...singleServer, monitoring } })).toContain(
-      "  - singleServer.monitoring: koha.monitoring already runs Prometheus, Alertmanager, node-exporter, cAdvisor and the blackbox exporter on the Docker host unix:///var/run/docker.sock",
-    );
+    expect(problemsOf({ ...example, singleServer: { ...singleServer, monitoring } })).toBe("");
+    const c = loadDeploymentConfig({ BULWARK_CONFIG: withFile({ ...example, singleServer: { ...singleServer, monitoring } }) });
+    expect(c.koha?.monitoring && c.singleServer?.monitoring && c.docker.host).toBe("unix:///var/run/docker.sock");
+    // buildApp puts every stack into one app, where every Docker name is claimed once per host.
+    const stacks = buildApp(c).stacks.filter((s): s is KohaStack | SingleServerStack => s instanceof KohaStack || s instanceof SingleServerStack);
+    expect(stacks.map((s) => s.monitoring?.prometheus.service.name).sort()).toEqual(["app-prometheus", "prometheus"]);
   });
 
   const mon = (patch: Record<string, unknown>) => ({ ...example, koha: { ...koha, monitoring: { ...koha.monitoring, ...patch } } });
@@ -262,14 +277,14 @@ describe("monitoring and backup settings (koha, singleServer)", () => {
   test.each([
     ["an SMTP host without port", smtp({ smarthost: "smtp.example.org" }), "koha.monitoring.smtp.smarthost: must be host:port, e.g. smtp.example.org:587"],
     ["no receiver address", smtp({ to: [] }), "koha.monitoring.smtp.to: must name at least one receiver address"],
-    ["a receiver that is no address", smtp({ to: ["oncall"] }), "koha.monitoring.smtp.to.0: must be an e-mail address"],
+    ["a receiver that is no address", smtp({ to: ["oncall"] }), "koha.monitoring.smtp.to[0]: must be an e-mail address"],
     ["an SMTP password in the config", smtp({ password: "hunter2" }), "koha.monitoring.smtp.password: unknown key; valid keys here: smarthost, from, to, username"],
     ["a Telegram bot token in the config", mon({ telegramBotToken: "123:abc" }), "koha.monitoring.telegramBotToken: unknown key; valid keys here: smtp, telegramChatId, runbookBaseUrl"],
     ["Telegram chat id 0", mon({ telegramChatId: 0 }), "koha.monitoring.telegramChatId: must be the numeric Telegram chat id"],
     ["monitoring without smtp", { ...example, koha: { ...koha, monitoring: { telegramChatId: 1 } } }, "koha.monitoring.smtp:"],
     ["an off-site URL that is no restic repository", bak({ offsite: { repository: "https://s3.example.net/b" } }), "koha.backup.offsite.repository: must be a restic repository URL"],
     ["credentials in the off-site URL", bak({ offsite: { repository: "rest:https://user:secret@backup.example.net/koha" } }), "koha.backup.offsite.repository: must not carry credentials"],
-    ["a credential name that is no variable name", bak({ offsite: { repository: "b2:bucket:koha", credentials: ["b2-key"] } }), "koha.backup.offsite.credentials.0: must be an environment variable name"],
+    ["a credential name that is no variable name", bak({ offsite: { repository: "b2:bucket:koha", credentials: ["b2-key"] } }), "koha.backup.offsite.credentials[0]: must be an environment variable name"],
     ["shipping more often than every 10 s", bak({ shipEverySeconds: 5 }), "koha.backup.shipEverySeconds:"],
     ["a restic password in the config", bak({ repositoryPassword: "x" }), "koha.backup.repositoryPassword: unknown key"],
     ["a single-server backup typo", { ...example, singleServer: { ...singleServer, backup: { fullEvery: 6 } } }, "singleServer.backup.fullEvery: unknown key; valid keys here: offsite, fullEveryHours"],
@@ -288,7 +303,7 @@ describe("monitoring and backup settings (koha, singleServer)", () => {
 describe("image pins name services a configured stack builds", () => {
   test("a typo under images: is an error with its path and the valid names", () => {
     expect(problemsOf({ ...example, images: { mariadbb: { tag: "11.8.9" } } })).toContain(
-      'images.mariadbb: no configured stack builds a service "mariadbb"; valid names: alertmanager, api, blackbox-exporter, bot, cadvisor, cloudflared, db, db-backup, db-exporter, elasticsearch, koha, koha-backup, mariadb, mariadb-backup, mariadb-exporter, memcached, memcached-exporter, node-exporter, prometheus, rabbitmq, rabbitmq-backup (services of koha, singleServer, github)',
+      'images.mariadbb: no configured stack builds a service "mariadbb"; valid names: alertmanager, api, blackbox-exporter, bot, cadvisor, cloudflared, db, db-backup, db-exporter, elasticsearch, grafana, koha, koha-backup, mariadb, mariadb-backup, mariadb-exporter, memcached, memcached-exporter, node-exporter, prometheus, rabbitmq, rabbitmq-backup (services of koha, singleServer, github)',
     );
   });
 

@@ -42,6 +42,15 @@ describe("koha stack (docs/roadmaps/koha.md)", () => {
 
   test("every container is hardened the same way", () => {
     for (const [name, c] of Object.entries(containers)) {
+      if (c.start === false) {
+        // A config seeder (HardenedContainer.addFile): never started, no network, writable only
+        // to receive the uploads Docker refuses into read-only containers.
+        expect({ name, start: c.start, must_run: c.must_run, read_only: c.read_only, network: c.network_mode, drop: c.capabilities.drop, nnp: c.security_opts, restart: c.restart })
+          .toEqual({ name, start: false, must_run: false, read_only: false, network: "none", drop: ["ALL"], nnp: ["no-new-privileges:true"], restart: "on-failure" });
+        expect(c["//"].bulwark.suppressions.map((x: Json) => x.rule)).toEqual(["DOCKER-004"]);
+        continue;
+      }
+      expect({ name, upload: c.upload }).toEqual({ name, upload: undefined });
       expect({ name, read_only: c.read_only, drop: c.capabilities.drop, nnp: c.security_opts, restart: c.restart }).toEqual({
         name, read_only: true, drop: ["ALL"], nnp: ["no-new-privileges:true"], restart: "unless-stopped",
       });
@@ -77,24 +86,34 @@ describe("koha stack: monitoring and backups (koha.monitoring, koha.backup)", ()
   const json: Json = synthStackJson(stack);
   const containers: Record<string, Json> = json.resource.docker_container;
   const net = (n: string) => `\${docker_network.koha_${n}.name}`;
-  const monitoring = ["prometheus", "alertmanager", "blackbox_exporter", "node_exporter", "cadvisor", "mariadb_exporter", "memcached_exporter"];
+  const monitoring = ["prometheus", "alertmanager", "blackbox_exporter", "node_exporter", "cadvisor", "mariadb_exporter", "memcached_exporter", "grafana"];
   const backups = ["mariadb_backup", "rabbitmq_backup", "koha_backup"];
+  // Config seeders (HardenedContainer.addFile) of the components that read files.
+  const seeders = ["prometheus_config", "alertmanager_config", "blackbox_exporter_config", "mariadb_exporter_config", "grafana_config"];
 
   test("the monitoring and backup containers are there, and nothing else is new", () => {
-    expect(Object.keys(containers).sort()).toEqual(["cloudflared", "elasticsearch", "koha", "mariadb", "memcached", "rabbitmq", ...monitoring, ...backups].sort());
+    expect(Object.keys(containers).sort()).toEqual(["cloudflared", "elasticsearch", "koha", "mariadb", "memcached", "rabbitmq", ...monitoring, ...backups, ...seeders].sort());
+    for (const id of seeders) {
+      const service = id.replace(/_config$/, "");
+      expect({ id, start: containers[id].start, dependsOn: containers[service].depends_on, replace: containers[service].lifecycle?.replace_triggered_by })
+        .toEqual({ id, start: false, dependsOn: expect.arrayContaining([`docker_container.${id}`]), replace: [`\${docker_container.${id}}`] });
+    }
     expect(json.resource.docker_network.koha_monnet.internal).toBe(true);
     expect(stack.monitoring?.plan.exporters.map((x) => x.name).sort()).toEqual(["mariadb-exporter", "memcached-exporter"]);
     expect([...(stack.backup?.containers.keys() ?? [])]).toEqual(["mariadb", "rabbitmq", "koha"]);
   });
 
-  test("internal networks only; egress (frontnet) only where notifications and the public OPAC probe need it", () => {
-    const egress: Record<string, string[]> = { alertmanager: [net("monnet"), net("frontnet")], blackbox_exporter: [net("monnet"), net("backnet"), net("frontnet")] };
+  test("internal networks only; egress (frontnet) only where notifications, the public OPAC probe and the tunnel to Grafana need it", () => {
+    const egress: Record<string, string[]> = { alertmanager: [net("monnet"), net("frontnet")], blackbox_exporter: [net("monnet"), net("backnet"), net("frontnet")], grafana: [net("monnet"), net("frontnet")] };
     for (const id of [...monitoring, ...backups]) {
       const nets: string[] = containers[id].networks_advanced.map((n: Json) => n.name);
       if (egress[id]) expect({ id, nets }).toEqual({ id, nets: egress[id] });
       else expect({ id, frontnet: nets.includes(net("frontnet")), nets: nets.every((n) => [net("monnet"), net("backnet")].includes(n)) }).toEqual({ id, frontnet: false, nets: true });
     }
     for (const id of backups) expect(containers[id].networks_advanced.map((n: Json) => n.name)).toEqual([net("backnet")]);
+    // The connector joins monnet for Prometheus to scrape its metrics (same address, nothing published).
+    expect(containers.cloudflared.networks_advanced.map((n: Json) => n.name)).toEqual([net("frontnet"), net("monnet")]);
+    expect(containers.cloudflared.ports).toBeUndefined();
   });
 
   test("no published port, hardened, non-root", () => {
@@ -129,17 +148,19 @@ describe("koha stack: monitoring and backups (koha.monitoring, koha.backup)", ()
 
   test("secrets only as sensitive variables: env values and uploaded credential files", () => {
     const vars: Record<string, Json> = json.variable;
-    for (const v of ["koha_smtp_password", "koha_telegram_bot_token", "mariadb_exporter_password", "mariadb_backup_password", "backup_repository_password", "backup_offsite_aws_access_key_id", "backup_offsite_aws_secret_access_key"]) {
+    for (const v of ["koha_smtp_password", "koha_telegram_bot_token", "koha_grafana_admin_password", "mariadb_exporter_password", "mariadb_backup_password", "backup_repository_password", "backup_offsite_aws_access_key_id", "backup_offsite_aws_secret_access_key"]) {
       expect({ v, sensitive: vars[v]?.sensitive, default: vars[v]?.default }).toEqual({ v, sensitive: true, default: undefined });
     }
     for (const [id, c] of Object.entries(containers)) {
       for (const e of c.env ?? []) {
         const [name, ...rest] = e.split("=");
-        if (/PASSWORD|SECRET|TOKEN|_KEY/.test(name)) expect({ id, name, value: rest.join("=") }).toEqual({ id, name, value: expect.stringMatching(/^\$\{(var\.[a-z_]+|data\.[^}]+)\}$/) });
+        // A `…_FILE` variable names the file the secret was delivered to (Grafana's GF_*__FILE).
+        if (/_FILE$/.test(name)) expect({ id, name, value: rest.join("=") }).toEqual({ id, name, value: expect.stringMatching(/^\/[A-Za-z0-9._/-]+$/) });
+        else if (/PASSWORD|SECRET|TOKEN|_KEY/.test(name)) expect({ id, name, value: rest.join("=") }).toEqual({ id, name, value: expect.stringMatching(/^\$\{(var\.[a-z_]+|data\.[^}]+)\}$/) });
       }
       for (const u of c.upload ?? []) if (/secrets\/|my\.cnf/.test(u.file)) expect({ id, file: u.file, ok: /\$\{var\.[a-z_]+\}/.test(u.content) }).toEqual({ id, file: u.file, ok: true });
     }
-    expect(containers.alertmanager.upload.map((u: Json) => [u.file, u.content])).toEqual(expect.arrayContaining([
+    expect(containers.alertmanager_config.upload.map((u: Json) => [u.file, u.content])).toEqual(expect.arrayContaining([
       ["/etc/alertmanager/secrets/smtp_password", "${var.koha_smtp_password}"], ["/etc/alertmanager/secrets/telegram_bot_token", "${var.koha_telegram_bot_token}"],
     ]));
     expect(containers.mariadb_backup.env).toEqual(expect.arrayContaining(["BULWARK_DB_PASSWORD=${var.mariadb_backup_password}", "RESTIC_PASSWORD=${var.backup_repository_password}", "BULWARK_OFFSITE_REPOSITORY=s3:https://s3.example.net/koha-backups", "BULWARK_PITR=1"]));
@@ -151,7 +172,7 @@ describe("koha stack: monitoring and backups (koha.monitoring, koha.backup)", ()
     expect(stack.monitoring?.files.rules).toContain("https://github.com/example-org/koha-deploy/blob/main/docs/runbooks/");
     expect(stack.monitoring?.files.alertmanager).toContain("library-oncall@example.org");
     expect(stack.monitoring?.files.alertmanager).toContain("-1001234567890");
-    expect(containers.mariadb_backup.env).toEqual(expect.arrayContaining(["BULWARK_FULL_INTERVAL_SECONDS=21600", "BULWARK_SHIP_INTERVAL_SECONDS=60", "BULWARK_DRILL_INTERVAL_SECONDS=2592000", "BULWARK_SMOKE_QUERIES=SELECT COUNT(*) FROM koha_library.biblio;SELECT COUNT(*) FROM koha_library.borrowers"]));
+    expect(containers.mariadb_backup.env).toEqual(expect.arrayContaining(["BULWARK_FULL_INTERVAL_SECONDS=21600", "BULWARK_SHIP_INTERVAL_SECONDS=30", "BULWARK_DRILL_INTERVAL_SECONDS=2592000", "BULWARK_SMOKE_QUERIES=SELECT COUNT(*) FROM koha_library.biblio;SELECT COUNT(*) FROM koha_library.borrowers"]));
   });
 
   test("without koha.monitoring and koha.backup the stack is as before (no monnet, no new containers or variables)", () => {
@@ -161,7 +182,7 @@ describe("koha stack: monitoring and backups (koha.monitoring, koha.backup)", ()
     const j: Json = synthStackJson(kohaStack({ ...c, koha: bare }));
     expect(Object.keys(j.resource.docker_container).sort()).toEqual(["cloudflared", "elasticsearch", "koha", "mariadb", "memcached", "rabbitmq"]);
     expect(j.resource.docker_network.koha_monnet).toBeUndefined();
-    expect(Object.keys(j.variable).filter((v) => /smtp|telegram|backup|exporter/.test(v))).toEqual([]);
+    expect(Object.keys(j.variable).filter((v) => /smtp|telegram|backup|exporter|grafana/.test(v))).toEqual([]);
   });
 
   test("a pin the stack cannot honour is an error, a monitoring component's pin reaches its image", () => {
