@@ -5,3 +5,5 @@ export * from "./cloudflare";
 export * from "./suppressions";
 export * from "./monitoring";
 export * from "./backup";
+export * from "./github";
+export * from "./ingress";

@@ -50,6 +50,19 @@ describe("docs/roadmaps", () => {
     expect(problems).toEqual([]);
   });
 
+  test("no file cites the roadmaps outside the repository (a seed number), the CHANGELOG history aside", () => {
+    const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" })
+      .split("\n")
+      .filter((f) => f !== "" && f !== "CHANGELOG.md" && !f.startsWith("node_modules/") && /\.(ts|js|md|ya?ml|json|sh|snap|tf)$/.test(f) && existsSync(join(ROOT, f)));
+    const offenders: string[] = [];
+    for (const f of files) {
+      readFileSync(join(ROOT, f), "utf8").split("\n").forEach((line, i) => {
+        if (/\bseeds? \d{3}\b/i.test(line)) offenders.push(`${f}:${i + 1}`);
+      });
+    }
+    expect(offenders).toEqual([]);
+  });
+
   test("every roadmap id cited anywhere in the repository as [roadmap <id>] exists", () => {
     const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" })
       .split("\n")
