@@ -34,6 +34,7 @@ import { printable } from "./report/printable";
 import { HCL_EXT, HclError, hclFilesIn, readHclModule, type HclOptions, type SourceLocation } from "./hcl";
 import type { Finding } from "./types";
 import { isPlanJson, planToTerraformJson } from "./hcl/plan";
+import { v4JsonToV5 } from "./rules/cloudflare/v4";
 
 /**
  * A problem with the input (path, file content, suppression): exit code 2, never a finding.
@@ -356,6 +357,9 @@ export function parseTerraformJson(text: string, file: string, abs?: string): Re
  * `parseTerraformJson`, also taking `terraform show -json` plans (`format_version` with
  * `planned_values`): their planned resources as a configuration (policy/hcl/plan.ts), with the
  * plan's addresses of the resources that got generated names (child modules, instances).
+ * Cloudflare provider v4 resources are read as their v5 equivalents (policy/rules/cloudflare/v4.ts
+ * `v4JsonToV5`, a copy made only when a v4 type is present), `renames` mapping them back to the
+ * v4 addresses as written.
  */
 export function parseTerraformInput(text: string, file: string, abs?: string): { json: Record<string, unknown>; renames?: ReadonlyMap<string, string> } {
   if (text.trim() === "") throw new InputError(`${file}: empty file`);
@@ -367,9 +371,11 @@ export function parseTerraformInput(text: string, file: string, abs?: string): {
   }
   if (isPlanJson(value)) {
     const plan = planToTerraformJson(value);
-    return { json: plan.json, renames: plan.renames };
+    return v4JsonToV5(plan.json, plan.renames) ?? { json: plan.json, renames: plan.renames };
   }
-  return { json: checkTerraformJson(value, file) };
+  const json = checkTerraformJson(value, file);
+  // Cloudflare provider v4 names read as their v5 equivalents, reports keeping the v4 addresses.
+  return v4JsonToV5(json) ?? { json };
 }
 
 /**

@@ -52,11 +52,12 @@ export function planToTerraformJson(plan: Json): PlanDocument {
     for (const child of Array.isArray(module.child_modules) ? module.child_modules : []) visit(child, depth + 1);
   };
   visit((plan.planned_values as Json).root_module, 0);
+  const config = isObject(plan.configuration) ? plan.configuration : {};
+  linkUnknownReferences(resource, config);
   const json: Json = {};
   if (Object.keys(resource).length > 0) json.resource = resource;
   if (Object.keys(data).length > 0) json.data = data;
   // The plan names no backend; required providers come from the configuration's provider config.
-  const config = isObject(plan.configuration) ? plan.configuration : {};
   const providers = isObject(config.provider_config) ? config.provider_config : {};
   const required: Json = {};
   for (const p of Object.values(providers)) {
@@ -66,4 +67,34 @@ export function planToTerraformJson(plan: Json): PlanDocument {
   }
   json.terraform = Object.keys(required).length > 0 ? { required_providers: required } : {};
   return { json, renames };
+}
+
+/**
+ * Attributes that link one resource to another and are only known after apply, taken from the
+ * configuration's expressions as references, so rules see the link instead of an unset value.
+ * A resource created in the same plan has no id yet, so a v4 Access policy's `application_id`
+ * is absent from `planned_values`; without the reference, CF-006 would call the new application
+ * unprotected. Root-module resources only (child modules' addresses are renamed in the document).
+ */
+const LINK_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  cloudflare_access_policy: ["application_id"],
+};
+
+function linkUnknownReferences(resource: Json, config: Json): void {
+  const root = isObject(config.root_module) ? config.root_module : {};
+  for (const r of Array.isArray(root.resources) ? root.resources : []) {
+    if (!isObject(r) || typeof r.type !== "string" || typeof r.name !== "string" || r.mode === "data") continue;
+    const attributes = LINK_ATTRIBUTES[r.type];
+    const body = (resource[r.type] as Json | undefined)?.[r.name];
+    if (!attributes || !isObject(body) || !isObject(r.expressions)) continue;
+    for (const attribute of attributes) {
+      if (body[attribute] !== undefined && body[attribute] !== null) continue;
+      const expr = r.expressions[attribute];
+      const refs = isObject(expr) && Array.isArray(expr.references) ? expr.references.filter((x): x is string => typeof x === "string") : [];
+      // Terraform lists `type.name.attr` before `type.name`: the most specific one.
+      const ref = refs.find((x) => /^[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*\.[\w-]+$/.test(x));
+      // A new object, so the plan's own values are never written into.
+      if (ref) (resource[r.type] as Json)[r.name] = { ...body, [attribute]: `\${${ref}}` };
+    }
+  }
 }
