@@ -15,11 +15,11 @@
  */
 import { Construct } from "constructs";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
-import type { KohaConfig, KohaDeploymentConfig } from "../config/schema";
+import type { CloudflareConfig, KohaConfig, KohaDeploymentConfig } from "../config/schema";
 import { suppress } from "../constructs/core/suppress";
 import { HardenedContainer } from "../constructs/docker/hardened-container";
 import type { HardenedNetwork, NetworkTopology } from "../constructs/docker/network-topology";
-import { AccessGate } from "../constructs/cloudflare/access-gate";
+import { AccessGate, type AccessGateProps } from "../constructs/cloudflare/access-gate";
 import { EdgeProtection } from "../constructs/cloudflare/edge-protection";
 import { CloudflareTunnelIngress } from "../constructs/cloudflare/tunnel-ingress";
 
@@ -99,18 +99,7 @@ export function addKohaEdge(scope: Construct, props: KohaEdgeProps): KohaEdge {
   // No api_token attribute: the provider reads CLOUDFLARE_API_TOKEN from the environment.
   const provider = new CloudflareProvider(scope, "cloudflare", {});
 
-  const staffAccess = new AccessGate(edge, "staff-access", {
-    accountId: cf.accountId,
-    teamName: cf.teamName,
-    domain: cf.domain,
-    allowedEmailDomains: cf.access.allowedEmailDomains,
-    allowedEmails: cf.access.allowedEmails,
-    identityProviderGroups: cf.access.identityProviderGroups,
-    ipRanges: cf.access.ipRanges,
-    sessionDuration: cf.access.sessionDuration,
-    // [roadmap koha.7.1]: one IdP. With groups configured, offer only their providers at login.
-    allowedIdentityProviders: [...new Set(cf.access.identityProviderGroups.map((g) => g.identityProviderId))],
-  });
+  const staffAccess = new AccessGate(edge, "staff-access", staffAccessProps(cf));
 
   const tunnel = new CloudflareTunnelIngress(edge, "koha", {
     accountId: cf.accountId,
@@ -138,4 +127,23 @@ export function addKohaEdge(scope: Construct, props: KohaEdgeProps): KohaEdge {
   });
 
   return { provider, tunnel, staffAccess, protection };
+}
+
+/**
+ * The staff AccessGate's props from the configuration's `cloudflare` section: the same gate for
+ * the Docker edge and the cluster's (stacks/kubernetes/edge.ts).
+ */
+export function staffAccessProps(cf: CloudflareConfig): AccessGateProps {
+  return {
+    accountId: cf.accountId,
+    teamName: cf.teamName,
+    domain: cf.domain,
+    allowedEmailDomains: cf.access.allowedEmailDomains,
+    allowedEmails: cf.access.allowedEmails,
+    identityProviderGroups: cf.access.identityProviderGroups,
+    ipRanges: cf.access.ipRanges,
+    sessionDuration: cf.access.sessionDuration,
+    // [roadmap koha.7.1]: one IdP. With groups configured, offer only their providers at login.
+    allowedIdentityProviders: [...new Set(cf.access.identityProviderGroups.map((g) => g.identityProviderId))],
+  };
 }

@@ -24,6 +24,7 @@ import { KubernetesTunnelIngress } from "../../constructs/kubernetes/tunnel";
 import type { KubernetesWorkload } from "../../constructs/kubernetes/workload";
 import type { ImageSpec } from "../../constructs/service/spec";
 import type { CloudflareConfig } from "../../config/schema";
+import { staffAccessProps } from "../koha-edge";
 
 export type KubernetesIngressKind = "cloudflared" | "ingress-nginx";
 /** The connector's service name (the cloudflared profile's default), pinnable under `images:`. */
@@ -117,17 +118,7 @@ export function addKubernetesEdge(stack: TerraformStack, opts: {
   // No api_token attribute: the provider reads CLOUDFLARE_API_TOKEN from the environment.
   new CloudflareProvider(stack, "cloudflare", {});
   const access = routes.some((r) => r.gated)
-    ? new AccessGate(edge, "staff-access", {
-      accountId: cf.accountId,
-      teamName: cf.teamName,
-      domain: cf.domain,
-      allowedEmailDomains: cf.access.allowedEmailDomains,
-      allowedEmails: cf.access.allowedEmails,
-      identityProviderGroups: cf.access.identityProviderGroups,
-      ipRanges: cf.access.ipRanges,
-      sessionDuration: cf.access.sessionDuration,
-      allowedIdentityProviders: [...new Set(cf.access.identityProviderGroups.map((g) => g.identityProviderId))],
-    })
+    ? new AccessGate(edge, "staff-access", staffAccessProps(cf))
     : undefined;
   const p = props as KubernetesCloudflaredEdgeProps;
   const tunnel = new KubernetesTunnelIngress(edge, "tunnel", {
