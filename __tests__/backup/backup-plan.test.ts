@@ -35,6 +35,15 @@ function plan(s: ReturnType<typeof dockerTestStack>, extra: Partial<ConstructorP
 const env = (c: Json): Record<string, string> => Object.fromEntries((c.env as string[]).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
 
 describe("BackupPlan", () => {
+  test("without an off-site repository the backup container joins only the internal network: no egress network", () => {
+    const s = dockerTestStack();
+    const db = mariadb(s);
+    plan(s, { offsite: undefined }).addDatastore(db, { user: "bulwark_backup", password: Secret.named("db_backup_password", "backup user") });
+    const json: Json = synthStackJson(s.stack);
+    expect(json.resource.docker_container.mariadb_backup.networks_advanced).toEqual([{ name: "${docker_network.backnet.name}", aliases: ["mariadb-backup"] }]);
+    expect(json.resource.docker_network.mariadb_backup_egress).toBeUndefined();
+  });
+
   test("MariaDB with PITR: a hardened backup container built from backup/image/Dockerfile", () => {
     const s = dockerTestStack();
     const db = mariadb(s);
@@ -44,7 +53,10 @@ describe("BackupPlan", () => {
     expect(c.user).toBe("10001:10001");
     expect(c.read_only).toBe(true);
     expect(c.capabilities).toEqual({ drop: ["ALL"] });
-    expect(c.networks_advanced).toEqual([{ name: "${docker_network.backnet.name}", aliases: ["mariadb-backup"] }]);
+    // The off-site copy leaves through a bridge of its own: nobody else on it, inter-container traffic off.
+    expect(c.networks_advanced).toEqual([{ name: "${docker_network.backnet.name}", aliases: ["mariadb-backup"] }, { name: "${docker_network.mariadb_backup_egress.name}", aliases: ["mariadb-backup"] }]);
+    expect(json.resource.docker_network.mariadb_backup_egress).toMatchObject({ name: "mariadb-backup-egress", internal: false, options: { "com.docker.network.bridge.enable_icc": "false" } });
+    expect(JSON.stringify(c["//"])).toContain("the off-site copy (3-2-1) reaches s3.example.net from mariadb-backup only");
     expect(c.ports).toBeUndefined();
     const e = env(c);
     expect(e).toMatchObject({

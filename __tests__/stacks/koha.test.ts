@@ -108,9 +108,17 @@ describe("koha stack: monitoring and backups (koha.monitoring, koha.backup)", ()
     for (const id of [...monitoring, ...backups]) {
       const nets: string[] = containers[id].networks_advanced.map((n: Json) => n.name);
       if (egress[id]) expect({ id, nets }).toEqual({ id, nets: egress[id] });
-      else expect({ id, frontnet: nets.includes(net("frontnet")), nets: nets.every((n) => [net("monnet"), net("backnet")].includes(n)) }).toEqual({ id, frontnet: false, nets: true });
+      else expect({ id, frontnet: nets.includes(net("frontnet")), nets: nets.every((n) => [net("monnet"), net("backnet"), `\${docker_network.${id}_egress.name}`].includes(n)) }).toEqual({ id, frontnet: false, nets: true });
     }
-    for (const id of backups) expect(containers[id].networks_advanced.map((n: Json) => n.name)).toEqual([net("backnet")]);
+    // Each backup container: backnet, plus a bridge of its own for the off-site copy (no other
+    // member, inter-container traffic off), with the NET-001 suppression saying so.
+    for (const id of backups) {
+      expect(containers[id].networks_advanced.map((n: Json) => n.name)).toEqual([net("backnet"), `\${docker_network.${id}_egress.name}`]);
+      const egressNet = json.resource.docker_network[`${id}_egress`];
+      expect({ id, internal: egressNet.internal, icc: egressNet.options["com.docker.network.bridge.enable_icc"] }).toEqual({ id, internal: false, icc: "false" });
+      const members = Object.keys(containers).filter((c) => (containers[c].networks_advanced ?? []).some((n: Json) => n.name === `\${docker_network.${id}_egress.name}`));
+      expect({ id, members }).toEqual({ id, members: [id] });
+    }
     // The connector joins monnet for Prometheus to scrape its metrics (same address, nothing published).
     expect(containers.cloudflared.networks_advanced.map((n: Json) => n.name)).toEqual([net("frontnet"), net("monnet")]);
     expect(containers.cloudflared.ports).toBeUndefined();

@@ -117,7 +117,9 @@ describe("single-server stack: backups (singleServer.backup) and monitoring (sin
   test("PostgreSQL PITR backup: internal network only, no port, hardened, secrets as variables", () => {
     const c = containers.db_backup;
     expect(Object.keys((synthStackJson(bare) as Json).resource.docker_container).sort()).toEqual(["api", "bot", "db", "db_backup"]);
-    expect(c.networks_advanced.map((n: Json) => n.name)).toEqual([back]);
+    // backnet, plus its own bridge for the off-site copy (nobody else on it, inter-container traffic off).
+    expect(c.networks_advanced.map((n: Json) => n.name)).toEqual([back, "${docker_network.db_backup_egress.name}"]);
+    expect({ internal: json.resource.docker_network.db_backup_egress.internal, icc: json.resource.docker_network.db_backup_egress.options["com.docker.network.bridge.enable_icc"] }).toEqual({ internal: false, icc: "false" });
     expect({ ports: c.ports, ro: c.read_only, drop: c.capabilities.drop, user: c.user, nnp: c.security_opts }).toEqual({ ports: undefined, ro: true, drop: ["ALL"], user: "10001:10001", nnp: ["no-new-privileges:true"] });
     expect(c.env).toEqual(expect.arrayContaining(["BULWARK_ENGINE=postgresql", "BULWARK_PITR=1", "BULWARK_DB_PASSWORD=${var.postgres_backup_password}", "RESTIC_PASSWORD=${var.backup_repository_password}", "BULWARK_OFFSITE_REPOSITORY=s3:https://s3.example.net/app-backups"]));
     for (const v of ["postgres_backup_password", "backup_repository_password", "backup_offsite_aws_access_key_id", "backup_offsite_aws_secret_access_key"]) expect({ v, s: json.variable[v]?.sensitive, d: json.variable[v]?.default }).toEqual({ v, s: true, d: undefined });
@@ -146,7 +148,7 @@ describe("single-server stack: backups (singleServer.backup) and monitoring (sin
       const nets: string[] = c.networks_advanced.map((n: Json) => n.name);
       const expected = id === "app_alertmanager" ? [monnet, "${docker_network.app_frontnet.name}"] : undefined;
       if (expected) expect(nets).toEqual(expected);
-      else expect({ id, ok: nets.every((n) => n === monnet || n === back) }).toEqual({ id, ok: true });
+      else expect({ id, ok: nets.every((n) => n === monnet || n === back || n === `\${docker_network.${id}_egress.name}`) }).toEqual({ id, ok: true });
       expect({ id, ports: c.ports, ro: c.read_only, drop: c.capabilities.drop, priv: Boolean(c.privileged), nnp: c.security_opts }).toEqual({ id, ports: undefined, ro: true, drop: ["ALL"], priv: false, nnp: ["no-new-privileges:true"] });
       expect(c.user).not.toMatch(/^(0|root)(:|$)/);
       for (const e of c.env ?? []) {

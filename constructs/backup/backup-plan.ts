@@ -166,7 +166,7 @@ export class BackupPlan extends Construct {
     this.props = props;
     const fail = (prop: string, problem: string, fix: string): never => this.fail(prop, problem, fix);
     if (!props?.network) fail("network", "is missing", "pass topology.back (the internal network of the datastores)");
-    if (!props.network.internal) fail("network", `"${props.network.logicalName}" is not internal`, "attach backups only to an internal network (topology.back); off-site traffic leaves through a network of your choice added later, never the public tier");
+    if (!props.network.internal) fail("network", `"${props.network.logicalName}" is not internal`, "attach backups only to an internal network (topology.back); with an off-site repository each backup container also gets an egress network of its own, never the public tier");
     if (props.repositoryPassword?.kind !== "secret") fail("repositoryPassword", "is not a secret reference", "use Secret.named(\"backup_repository_password\", …) or Secret.fromVariable(…)");
     if (props.offsite) {
       const r = props.offsite.repository;
@@ -312,7 +312,12 @@ export class BackupPlan extends Construct {
       stopGracePeriod: Duration.seconds(120),
       provenance: "bulwark backup image: backup/image/Dockerfile (Debian bookworm packages pinned in backup/image/versions.env), scripts in backup/bin/",
     };
-    const c = new HardenedContainer(this, svc, { service: spec, networks: [p.network], owner: p.owner, restart: { policy: "unless-stopped" } });
+    // The off-site copy must leave the host, which an internal network cannot: with an off-site
+    // repository the container also joins a bridge of its own (`<name>-egress`: no other member, no
+    // published port, inter-container traffic off), so restic reaches the repository and the
+    // datastores stay reachable only over the internal network.
+    const egress = p.offsite ? { egress: { reason: `the off-site copy (3-2-1) reaches ${offsiteHost(p.offsite.repository)} from ${name} only` } } : {};
+    const c = new HardenedContainer(this, svc, { service: spec, networks: [p.network], owner: p.owner, restart: { policy: "unless-stopped" }, escapeHatches: egress });
     const versions = backupImageVersions();
     c.image.putBuildAttribute({
       context: p.image?.context ?? DEFAULT_CONTEXT,
@@ -360,4 +365,10 @@ function commandProblem(spec: ServiceSpec, facts: BackupSpec): string | null {
     if (i >= 0) return "the service's command sets wal_level=minimal (no WAL to stream)";
   }
   return null;
+}
+
+/** The host (or scheme) of a restic repository URL, for messages: `s3:https://s3.example.net/b` → `s3.example.net`. */
+function offsiteHost(repository: string): string {
+  const m = /^[a-z0-9]+:(?:[a-z]+:\/\/)?([^/:@]+)/i.exec(repository);
+  return m ? m[1] : repository.split(":")[0];
 }

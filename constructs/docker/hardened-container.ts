@@ -85,6 +85,14 @@ export interface HardenedContainerProps {
   readonly escapeHatches?: {
     /** Writable root filesystem (relaxes DOCKER-004). */
     readonly writableRootFilesystem?: Justification;
+    /**
+     * Egress off the host for a container that otherwise joins only internal networks (a backup
+     * job's off-site copy): it also joins `<name>-egress`, a bridge of its own with no other member,
+     * no published port and inter-container traffic off, so it reaches the internet (NAT) and
+     * nothing else on the host. Relaxes NET-001 for that network, with the reason.
+     * @default none: internal networks only, no route off the host
+     */
+    readonly egress?: Justification;
   };
 }
 
@@ -196,8 +204,11 @@ export class HardenedContainer extends Construct implements PublishableService {
    * networks (Docker publishes no port of such a container). @default none
    */
   readonly publishNetwork?: HardenedNetwork;
+  /** The container's own egress network (`escapeHatches.egress`). @default none */
+  readonly egressNetwork?: HardenedNetwork;
 
   private readonly where: string;
+  private egressReason = "";
   private readonly fail: (prop: string, problem: string, fix: string) => never;
   private readonly env = new Map<string, string>();
   private readonly secretNames = new Set<string>();
@@ -346,6 +357,32 @@ export class HardenedContainer extends Construct implements PublishableService {
       this.publishNetwork = { logicalName: "publish", name: resource.name, internal: false, resource };
       networks.push(this.publishNetwork);
     }
+    const egress = props.escapeHatches?.egress;
+    if (egress !== undefined) {
+      if (!egress.reason || egress.reason.trim().length < MIN_REASON_LENGTH) {
+        throw new Error(`${where}: escapeHatches.egress.reason is missing or shorter than ${MIN_REASON_LENGTH} characters. Fix: say what the container must reach off the host (e.g. the off-site backup repository)`);
+      }
+      const reason = egress.reason.trim();
+      const netName = `${spec.name}-egress`;
+      claimHostName(this, "network", netName, where);
+      const resource = new Network(this, "egress-network", {
+        name: netName,
+        driver: "bridge",
+        internal: false,
+        attachable: false,
+        // NAT off the host (the point of it); no other member and no inter-container traffic.
+        options: { "com.docker.network.bridge.enable_icc": "false" },
+        labels: [
+          { label: "bulwark.network", value: "egress" },
+          { label: "bulwark.internal", value: "false" },
+          { label: "bulwark.service", value: spec.name },
+        ],
+      });
+      resource.overrideLogicalId(netName.replace(/-/g, "_"));
+      this.egressNetwork = { logicalName: "egress", name: resource.name, internal: false, resource };
+      networks.push(this.egressNetwork);
+      this.egressReason = reason;
+    }
     this.networks = networks;
 
     // --- restart and logs -----------------------------------------------------------------
@@ -453,6 +490,9 @@ export class HardenedContainer extends Construct implements PublishableService {
       logOpts: config.logOpts,
     };
     if (writable) suppress(this.container, "DOCKER-004", writable.reason);
+    if (this.egressNetwork && backend) {
+      suppress(this.container, "NET-001", `egress network ${this.egressNetwork.logicalName} (${spec.name}-egress: no other member, no published port, inter-container traffic off): ${this.egressReason}`);
+    }
     if (this.publishNetwork && backend) {
       suppress(
         this.container,
