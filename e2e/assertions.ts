@@ -274,6 +274,39 @@ export async function checkNoEgress(plan: ContainerPlan, target: EgressTarget | 
   });
 }
 
+/**
+ * A backup container with an off-site repository: its internal networks as in checkNoEgress, plus
+ * one bridge of its own (`<name>-egress`) for the off-site copy. Asserted: every other network is
+ * internal; the egress network is not internal, has inter-container traffic off and no member but
+ * this container; and the container still cannot reach the e2e listener on another network (the
+ * engine isolates bridges from each other). Traffic off the machine is never sent.
+ */
+export async function checkOwnEgressOnly(plan: ContainerPlan, target: EgressTarget | undefined): Promise<Result> {
+  const own = plan.networks.filter((n) => n.name.endsWith("-egress"));
+  const check = `egress only through its own network (${own.map((n) => n.name).join(", ")}); the others internal (${plan.networks.filter((n) => !own.includes(n)).map((n) => n.name).join(", ")})`;
+  return attempt(check, async () => {
+    const problems: string[] = [];
+    const facts: string[] = [];
+    if (own.length !== 1) problems.push(`${own.length} egress networks`);
+    for (const n of plan.networks) {
+      const ni = JSON.parse(await dockerOk(["network", "inspect", n.name]))[0];
+      if (own.includes(n)) {
+        const members = Object.values(ni.Containers ?? {}).map((c: any) => String(c.Name));
+        if (ni.Internal !== false) problems.push(`${n.name} Internal=${ni.Internal}`);
+        if (ni.Options?.["com.docker.network.bridge.enable_icc"] !== "false") problems.push(`${n.name} inter-container traffic not off`);
+        if (members.length !== 1 || members[0] !== plan.name) problems.push(`${n.name} members: ${members.join(", ")}`);
+        else facts.push(`${n.name}: not internal, icc off, only ${plan.name}`);
+      } else if (ni.Internal !== true) problems.push(`${n.name} Internal=${ni.Internal}`);
+    }
+    if (target) {
+      const probe = await exec(plan.name, `timeout 4 bash -c 'exec 3<>/dev/tcp/${target.ip}/${target.port}' 2>&1 && echo CONNECTED || echo BLOCKED`);
+      if (!/BLOCKED/.test(probe.out)) problems.push(`reached ${target.ip}:${target.port} on ${target.network}: ${probe.out}`);
+      else facts.push(`connection to ${target.ip}:${target.port} on ${target.network} blocked`);
+    }
+    return problems.length ? fail(check, `${problems.join("; ")} — ${facts.join("; ")}`) : pass(check, facts.join("; "));
+  });
+}
+
 function connect(host: string, port: number, timeoutMs = 3000): Promise<string | null> {
   return new Promise((resolve) => {
     const s = net.connect({ host, port });

@@ -14,7 +14,7 @@
  * 2. an off-site stand-in: `rclone serve restic` from the same image (non-root, read-only root, no
  *    capabilities, a tmpfs as its store) on the backup container's internal network;
  * 3. the backup container exactly as synthesized (user 10001:10001, read-only root, cap_drop ALL,
- *    no-new-privileges, its tmpfs, its state/repo/metrics volumes, internal network only), its
+ *    no-new-privileges, its tmpfs, its state/repo/metrics volumes, the internal network and its own egress network), its
  *    command `schedule` (the image's entrypoint `bulwark-backup`).
  * Asserted: the generic hardening checks; pid 1 is the scheduler; it initialises the restic
  * repository on its repo volume, takes the first full backup (pg_basebackup over the network) and
@@ -29,7 +29,7 @@
 import { writeFileSync } from "fs";
 import { join } from "path";
 import {
-  checkMemory, checkNoEgress, checkPrivileges, checkReadOnlyRoot, checkTmpfs, checkUlimits, checkUser, diagnose,
+  checkMemory, checkNoEgress, checkOwnEgressOnly, checkPrivileges, checkReadOnlyRoot, checkTmpfs, checkUlimits, checkUser, diagnose,
   type EgressTarget, type Result,
 } from "./assertions";
 import { createContainer, docker, type ContainerPlan, type TfStack } from "./harness";
@@ -151,7 +151,7 @@ export async function backupPhase(
     }
     report(subject, pass("created and started as provider 3.6.2 would", `${p.name} from ${p.image} (${p.applied.join("; ")})`));
     const results: Result[] = [await checkUser(p), await checkPrivileges(p), await checkReadOnlyRoot(p)];
-    results.push(...await checkTmpfs(p, "backup container"), await checkMemory(p), await checkUlimits(p), await checkNoEgress(p, target));
+    results.push(...await checkTmpfs(p, "backup container"), await checkMemory(p), await checkUlimits(p), p.networks.some((n) => n.name.endsWith("-egress")) ? await checkOwnEgressOnly(p, target) : await checkNoEgress(p, target));
     results.forEach((r) => report(subject, r));
 
     const cmdline = await sh(p.name, "tr '\\0' ' ' < /proc/1/cmdline");

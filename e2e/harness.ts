@@ -349,6 +349,8 @@ export async function createNetwork(stack: TfStack, id: string, runId: string): 
   if (n.internal === true) args.push("--internal");
   if (n.attachable === true) args.push("--attachable");
   if (n.ipv6 === true) args.push("--ipv6");
+  // Driver options, as the provider passes `options` (inter-container traffic, masquerading, host binding).
+  for (const [k, v] of Object.entries((n.options ?? {}) as Record<string, unknown>)) args.push("--opt", `${k}=${String(v)}`);
   for (const [k, v] of Object.entries({ ...labelMap(n.labels), [PROJECT_LABEL]: PROJECT, "bulwark.e2e.run": runId })) args.push("--label", `${k}=${v}`);
   await dockerOk([...args, name]);
   return { name, internal: n.internal === true };
