@@ -63,14 +63,24 @@ rl() { require_repo; restic --no-cache --quiet "$@"; }
 # restic against the off-site repository (same password).
 ro() { require_repo; restic --no-cache --quiet -r "$BULWARK_OFFSITE_REPOSITORY" "$@"; }
 
-# Run a command; on failure die with its last stderr lines (never a silent failure).
+# Run a command; on failure die with its last stderr lines (never a silent failure). A restic run
+# that finds the repository locked by another one (the scheduler's ship, backup or forget, or an
+# operator's command: restic 0.14 has no --retry-lock) is retried every 2 s for up to a minute,
+# since restic fails before it writes anything then.
 checked() {
   local what="$1"; shift
   local err; err="$(mktemp "$SCRATCH_ROOT/.err.XXXXXX")"
-  if ! "$@" 2>"$err"; then
+  local attempt=0
+  until "$@" 2>"$err"; do
+    attempt=$((attempt + 1))
+    if grep -q "already locked" "$err" && [ "$attempt" -lt 30 ]; then
+      log "$what: the repository is locked by another restic run; retrying in 2 s"
+      sleep 2
+      continue
+    fi
     local msg; msg="$(tail -n 5 "$err" | tr '\n' ' ')"; rm -f "$err"
     die "$what failed: ${msg:-no message}"
-  fi
+  done
   rm -f "$err"
 }
 
