@@ -150,6 +150,24 @@ describe("HardenedContainer rendering", () => {
     expect(stack).toPassPolicy();
   });
 
+  test("egress escape hatch: a bridge of its own (no other member, icc off) and a visible NET-001 suppression", () => {
+    const backOnly = (props: Partial<HardenedContainerProps>) => {
+      const { stack, topology } = dockerTestStack();
+      new HardenedContainer(stack, "web", { service: webSpec({ role: "datastore" }), networks: [topology.back], owner: "platform-team", ...props });
+      return stack;
+    };
+    const stack = backOnly({ escapeHatches: { egress: { reason: "the off-site copy reaches s3.example.net only" } } });
+    const json: Json = synthStackJson(stack);
+    expect(container(json).networks_advanced.map((n: Json) => n.name)).toEqual([expect.any(String), "${docker_network.web_egress.name}"]);
+    expect(json.resource.docker_network.web_egress).toMatchObject({ name: "web-egress", internal: false, options: { "com.docker.network.bridge.enable_icc": "false" } });
+    const f = policyFindings(stack).find((x) => x.ruleId === "NET-001")!;
+    expect(f).toMatchObject({ suppressed: true, address: "docker_container.web" });
+    expect(f.suppressionReason).toContain("the off-site copy reaches s3.example.net only");
+    expect(stack).toPassPolicy();
+    // Without the hatch the container joins its networks only.
+    expect((synthStackJson(backOnly({})) as Json).resource.docker_network.web_egress).toBeUndefined();
+  });
+
   test("suppress() on a container writes the suppression into the JSON", () => {
     const { stack, c } = build({}, { publish: [{ containerPort: 8080, hostPort: 18080 }] });
     c.suppress("DOCKER-022", "digest pinned by the deploy pipeline at release time");
@@ -181,6 +199,7 @@ describe("HardenedContainer validation errors name the construct, the prop and t
     ["bad name", { name: "Web_1" }, {}, /service\.name "Web_1" is not a DNS-safe service name/],
     ["path mounted twice", { writablePaths: [{ path: "/tmp" }], dataVolumes: [{ name: "d", path: "/tmp" }] }, {}, /"\/tmp" is mounted twice/],
     ["writable root without reason", {}, { escapeHatches: { writableRootFilesystem: { reason: "x" } } }, /escapeHatches\.writableRootFilesystem\.reason is missing or shorter than 10 characters/],
+    ["egress without reason", {}, { escapeHatches: { egress: { reason: "s3" } } }, /escapeHatches\.egress\.reason is missing or shorter than 10 characters/],
   ];
   test.each(cases)("%s", (_name, spec, props, message) => {
     expect(() => build(spec, props)).toThrow(message);
