@@ -154,8 +154,23 @@ export interface ImageReference {
   readonly digest: string | null;
 }
 
-/** Parse `registry:port/ns/name:tag@sha256:…`. Never throws; odd input gives odd parts. */
+const imageCache = new Map<string, ImageReference>();
+
+/**
+ * Parse `registry:port/ns/name:tag@sha256:…`. Never throws; odd input gives odd parts. The result
+ * is frozen and shared: stacks repeat one image across many containers and rules parse it often.
+ */
 export function parseImage(image: string): ImageReference {
+  let hit = imageCache.get(image);
+  if (hit === undefined) {
+    hit = Object.freeze(parseImageUncached(image));
+    // Bounded, like the secret-name cache, for pathological input.
+    if (imageCache.size < 100_000) imageCache.set(image, hit);
+  }
+  return hit;
+}
+
+function parseImageUncached(image: string): ImageReference {
   let rest = image.trim();
   let digest: string | null = null;
   const at = rest.indexOf("@");

@@ -307,6 +307,8 @@ function volumeKey(raw: unknown, index: StackIndex): string | null {
 
 function cleanPath(p: unknown): string | null {
   if (typeof p !== "string" || !p.startsWith("/")) return null;
+  // Most paths are clean already (`/etc/prometheus`): no empty or `.` segment, no trailing slash.
+  if (p.indexOf("//") < 0 && p.indexOf("/./") < 0 && !p.endsWith("/.") && (p.length === 1 || !p.endsWith("/"))) return p;
   const out = "/" + p.split("/").filter((s) => s !== "" && s !== ".").join("/");
   return out;
 }
