@@ -8,23 +8,26 @@
  * minbase (no registry), and the context `${path.module}/../../../backup` becomes the working tree's
  * backup/ (the e2e synthesizes into a private directory). Tagged bulwark-e2e/backup:bookworm.
  *
- * Run (after the first start, once the datastore is healthy), for each row of BACKUP_RUNS:
- * 1. the one-time grants an operator runs (constructs/backup/README.md): the backup role with the
- *    stack's (random, per run) password, `host replication … samenet scram-sha-256` in pg_hba.conf;
+ * Run (after the first start, once the datastore is healthy), for each row of BACKUP_RUNS
+ * (single-server/db_backup on PostgreSQL, koha/mariadb_backup on MariaDB; ENGINES below):
+ * 1. the one-time grants an operator runs (constructs/backup/README.md) with the stack's (random,
+ *    per run) password: PostgreSQL's backup role and `host replication … samenet scram-sha-256` in
+ *    pg_hba.conf; MariaDB's backup user with the README's privileges; 3 rows to find again;
  * 2. an off-site stand-in: `rclone serve restic` from the same image (non-root, read-only root, no
  *    capabilities, a tmpfs as its store) on the backup container's internal network;
  * 3. the backup container exactly as synthesized (user 10001:10001, read-only root, cap_drop ALL,
- *    no-new-privileges, its tmpfs, its state/repo/metrics volumes, the internal network and its own egress network), its
- *    command `schedule` (the image's entrypoint `bulwark-backup`).
+ *    no-new-privileges, its tmpfs, its state/repo/metrics volumes, the internal network and its own
+ *    egress network), its command `schedule` (the image's entrypoint `bulwark-backup`).
  * Asserted: the generic hardening checks; pid 1 is the scheduler; it initialises the restic
- * repository on its repo volume, takes the first full backup (pg_basebackup over the network) and
- * copies it off-site, writes the metrics volume (as the volume's owner, from the image directory);
- * the synthesized health probe passes; `bulwark-backup help` and `restore --help` print the usage;
- * `bulwark-backup ship` ships the captured WAL; `restore pitr --to … --dry-run` checks the
- * repository and restores nothing; `restore verify` restores base backup + WAL into a scratch
- * PostgreSQL inside the read-only container and verifies it.
- * Not asserted: the scheduled 60 s ships, the 6-hourly fulls and the drill (their timing is proven by
- * npm run drill on the host); restarts of this container.
+ * repository on its repo volume, takes the first full backup (pg_basebackup or mariadb-dump over
+ * the network) and copies it off-site, writes the metrics volume (as the volume's owner, from the
+ * image directory); the synthesized health probe passes; `bulwark-backup help` and `restore --help`
+ * print the usage; after a 4th row, `bulwark-backup ship` ships the captured WAL/binlog;
+ * `restore pitr --to … --dry-run` checks the repository and restores nothing; `restore verify`
+ * restores the full backup + WAL/binlog into a scratch server inside the read-only container and
+ * finds rows 1-4 (the 4th only through the log replay).
+ * Not asserted: the scheduled 30 s ships, the 6-hourly fulls and the drill (their timing is proven
+ * by npm run drill on the host); restarts of this container.
  */
 import { writeFileSync } from "fs";
 import { join } from "path";
@@ -43,6 +46,53 @@ const fail = (check: string, detail: string): Result => ({ ok: false, check, det
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const oneLine = (s: string, max = 400) => s.replace(/\s+/g, " ").trim().slice(0, max);
 const PROBE_TABLE = "bulwark_e2e_probe";
+
+/**
+ * What differs per engine: the one-time grants an operator runs on the datastore (the table in
+ * constructs/backup/README.md, run with `docker exec` as its admin), the rows written before the
+ * full backup (3) and after it (a 4th, which only the shipped WAL/binlog holds), and the table the
+ * restore must find them in. The grant scripts read BK_USER/BK_PW (the container's BULWARK_DB_*).
+ */
+interface Engine {
+  readonly name: string;
+  readonly full: string;
+  readonly log: string;
+  readonly grant: string;
+  granted(user: string): string;
+  readonly insert4: string;
+  readonly probe: string;
+}
+
+const PSQL = `psql -q -v ON_ERROR_STOP=1 -U "$POSTGRES_USER"`;
+const PG_DB = `-d "\${POSTGRES_DB:-$POSTGRES_USER}"`;
+/** The stand-in's root over its socket (MARIADB_ROOT_HOST=localhost: root has no network login). */
+const MARIADB_ROOT = `mariadb --socket=/run/mysqld/mysqld.sock -uroot -p"$MARIADB_ROOT_PASSWORD" --batch`;
+const KOHA_DB = "\\`$MARIADB_DATABASE\\`";
+
+const ENGINES: Readonly<Record<string, Engine>> = {
+  postgresql: {
+    name: "PostgreSQL", full: "pg_basebackup", log: "WAL", probe: PROBE_TABLE,
+    grant: [
+      `echo "CREATE ROLE \\"$BK_USER\\" LOGIN REPLICATION PASSWORD :'pw'; GRANT pg_read_all_data TO \\"$BK_USER\\";" | ${PSQL} -v pw="$BK_PW" -d postgres`,
+      `printf '\\nhost replication %s samenet scram-sha-256\\n' "$BK_USER" >> "$PGDATA/pg_hba.conf"`,
+      `${PSQL} -d postgres -c 'SELECT pg_reload_conf()' >/dev/null`,
+      `${PSQL} ${PG_DB} -c 'CREATE TABLE ${PROBE_TABLE} (id int PRIMARY KEY); INSERT INTO ${PROBE_TABLE} VALUES (1), (2), (3)'`,
+    ].join(" && "),
+    granted: (user) => `role ${user} LOGIN REPLICATION + pg_read_all_data, pg_hba host replication samenet scram-sha-256, reloaded; table ${PROBE_TABLE} with rows 1-3`,
+    insert4: `${PSQL} ${PG_DB} -c 'INSERT INTO ${PROBE_TABLE} VALUES (4)'`,
+  },
+  mariadb: {
+    // The privileges of constructs/backup/README.md, from any host of the internal network, and the
+    // tables the koha plan's smoke queries count (substitutions.ts, harness row: Koha is not run).
+    name: "MariaDB", full: "mariadb-dump", log: "binlog", probe: "biblio",
+    grant: `${MARIADB_ROOT} -e "CREATE USER '$BK_USER'@'%' IDENTIFIED BY '$BK_PW'; ` +
+      `GRANT SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, EVENT, RELOAD, BINLOG MONITOR, REPLICATION SLAVE ON *.* TO '$BK_USER'@'%'; ` +
+      `CREATE TABLE ${KOHA_DB}.biblio (id int PRIMARY KEY); INSERT INTO ${KOHA_DB}.biblio VALUES (1), (2), (3); ` +
+      `CREATE TABLE ${KOHA_DB}.borrowers (id int PRIMARY KEY); INSERT INTO ${KOHA_DB}.borrowers VALUES (1);"`,
+    granted: (user) => `user ${user}@'%' with SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, EVENT, RELOAD, BINLOG MONITOR, REPLICATION SLAVE; tables biblio (rows 1-3) and borrowers for the smoke queries`,
+    insert4: `${MARIADB_ROOT} -e "INSERT INTO ${KOHA_DB}.biblio VALUES (4)"`,
+  },
+};
 
 export const isBackupRun = (stack: string, container: string) => BACKUP_RUNS.some((b) => b.stack === stack && b.container === container);
 
@@ -120,22 +170,16 @@ export async function backupPhase(
     const repoDir = env.get("RESTIC_REPOSITORY") ?? "";
     const t0 = Date.now();
 
-    // 1. The one-time grants (README: "Both need the one-time grants").
-    const grant = await sh(db.name, [
-      `echo "CREATE ROLE \\"$BK_USER\\" LOGIN REPLICATION PASSWORD :'pw'; GRANT pg_read_all_data TO \\"$BK_USER\\";" | psql -q -v ON_ERROR_STOP=1 -v pw="$BK_PW" -U "$POSTGRES_USER" -d postgres`,
-      `printf '\\nhost replication %s samenet scram-sha-256\\n' "$BK_USER" >> "$PGDATA/pg_hba.conf"`,
-      `psql -q -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d postgres -c 'SELECT pg_reload_conf()' >/dev/null`,
-      // Rows to find again after the restore (3 before the full backup, a 4th after it: WAL replay).
-      `psql -q -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "\${POSTGRES_DB:-$POSTGRES_USER}" -c 'CREATE TABLE ${PROBE_TABLE} (id int PRIMARY KEY); INSERT INTO ${PROBE_TABLE} VALUES (1), (2), (3)'`,
-    ].join(" && "), 60_000, { BK_USER: env.get("BULWARK_DB_USER") ?? "", BK_PW: env.get("BULWARK_DB_PASSWORD") ?? "" });
-    report(subject, grant.code === 0
-      ? pass("one-time grants on the datastore", `role ${env.get("BULWARK_DB_USER")} LOGIN REPLICATION + pg_read_all_data, pg_hba host replication samenet scram-sha-256, reloaded; table ${PROBE_TABLE} with rows 1-3`)
-      : fail("one-time grants on the datastore", oneLine(grant.out)));
+    // 1. The one-time grants (README: "Both need the one-time grants") and the rows to find again.
+    const eng = ENGINES[env.get("BULWARK_ENGINE") ?? "postgresql"];
+    if (!eng) { report(subject, fail("engine", `BULWARK_ENGINE=${env.get("BULWARK_ENGINE")}: the e2e knows mariadb and postgresql`)); continue; }
+    const grant = await sh(db.name, eng.grant, 60_000, { BK_USER: env.get("BULWARK_DB_USER") ?? "", BK_PW: env.get("BULWARK_DB_PASSWORD") ?? "" });
+    report(subject, grant.code === 0 ? pass("one-time grants on the datastore", eng.granted(env.get("BULWARK_DB_USER") ?? "?")) : fail("one-time grants on the datastore", oneLine(grant.out)));
     if (grant.code !== 0) continue;
 
     // 2. The off-site stand-in, on the backup container's (internal) network.
-    const offsite = `${PREFIX}offsite-stand-in`;
-    const net = p.networks[0]?.name;
+    const offsite = `${PREFIX}offsite-stand-in-${p.id}`;
+    const net = p.networks.find((n) => !n.name.endsWith("-egress"))?.name;
     const o = await docker(["run", "-d", "--name", offsite, "--label", `${PROJECT_LABEL}=${PROJECT}`, "--user", "10001:10001", "--read-only",
       "--cap-drop", "ALL", "--security-opt", "no-new-privileges:true", "--network", String(net), "--network-alias", OFFSITE_ALIAS,
       "--tmpfs", `${stateDir}:rw,noexec,nosuid,nodev,size=256m,uid=10001,gid=10001,mode=0700`,
@@ -166,7 +210,7 @@ export async function backupPhase(
 
     const full = await waitFor(p.name, `test -s '${stateDir}/state/${svc}.full_last_success' && grep -h . '${metricsDir}/bulwark_backup_full_${svc}.prom'`, 240);
     if (!full) {
-      report(subject, fail("first full backup (pg_basebackup over the internal network) and its metrics", `none after 240 s: ${await diagnose(p.name)}`));
+      report(subject, fail(`first full backup (${eng.full} over the internal network) and its metrics`, `none after 240 s: ${await diagnose(p.name)}`));
       continue;
     }
     const ok1 = new RegExp(`^bulwark_backup_last_run_success\\{service="${svc}",kind="full"\\} 1$`, "m").test(full.out);
@@ -189,12 +233,12 @@ export async function backupPhase(
       ? pass("bulwark-backup help and restore --help print the usage", `help exit 0, restore --help exit 2 (usage): ${oneLine(rhelp.out, 120)}…`)
       : fail("bulwark-backup help and restore --help print the usage", `help exit ${help.code}: ${oneLine(help.out, 200)}; restore --help exit ${rhelp.code}: ${oneLine(rhelp.out, 200)}`));
 
-    // A row after the full backup: only the shipped WAL holds it.
-    const row4 = await sh(db.name, `psql -q -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "\${POSTGRES_DB:-$POSTGRES_USER}" -c 'INSERT INTO ${PROBE_TABLE} VALUES (4)'`);
+    // A row after the full backup: only the shipped WAL/binlog holds it.
+    const row4 = await sh(db.name, eng.insert4);
     if (row4.code !== 0) report(subject, fail("a row written after the full backup", oneLine(row4.out)));
     await sleep(2500); // one capture heartbeat (2 s): the shipped point then covers the write
     const ship = await sh(p.name, "bulwark-backup ship", 120_000);
-    report(subject, ship.code === 0 ? pass("bulwark-backup ship: captured WAL to the local and off-site repositories", oneLine(ship.out, 300) || "exit 0")
+    report(subject, ship.code === 0 ? pass(`bulwark-backup ship: captured ${eng.log} to the local and off-site repositories`, oneLine(ship.out, 300) || "exit 0")
       : fail("bulwark-backup ship", `exit ${ship.code}: ${oneLine(ship.out, 600)}`));
 
     const dry = await sh(p.name, `to="$(date -u -d "@$(cat '${stateDir}/state/${svc}.log_restorable')" +%Y-%m-%dT%H:%M:%SZ)" && bulwark-backup restore pitr --to "$to" --dry-run --json /tmp/dry.json >/dev/null 2>&1; rc=$?; cat /tmp/dry.json; exit $rc`, 120_000);
@@ -208,9 +252,11 @@ export async function backupPhase(
     const ver = await sh(p.name, "bulwark-backup restore verify --json /tmp/verify.json >/tmp/verify.log 2>&1; rc=$?; cat /tmp/verify.json; [ $rc = 0 ] || tail -n 5 /tmp/verify.log; exit $rc", 600_000);
     let vj: Json = {};
     try { vj = JSON.parse(ver.out) as Json; } catch { /* reported below */ }
-    const probe = Object.entries((vj.tables ?? {}) as Record<string, { rows: number }>).find(([k]) => k.endsWith(`.${PROBE_TABLE}`))?.[1];
+    // Table keys: `schema.table` (PostgreSQL), `` `db`.`table` `` (MariaDB).
+    const probe = Object.entries((vj.tables ?? {}) as Record<string, { rows: number }>).find(([k]) => k.replace(/`/g, "").endsWith(`.${eng.probe}`))?.[1];
+    const smoke = Array.isArray(vj.smoke) ? (vj.smoke as unknown[]).length : 0;
     report(subject, ver.code === 0 && vj.verified === true && probe?.rows === 4
-      ? pass("restore verify inside the container: base backup + WAL into a scratch PostgreSQL, verified", `${((Date.now() - t) / 1000).toFixed(0)} s, kind ${vj.kind}, checks ${Object.keys(vj.checksums ?? {}).join(", ")}; ${PROBE_TABLE} has rows 1-4 (3 from the base backup, 1 from WAL replay)`)
-      : fail("restore verify inside the container", `exit ${ver.code}, ${PROBE_TABLE} rows ${probe?.rows ?? "missing"} (want 4): ${oneLine(ver.out, 800)}`));
+      ? pass(`restore verify inside the container: ${eng.full} + ${eng.log} into a scratch ${eng.name}, verified`, `${((Date.now() - t) / 1000).toFixed(0)} s, kind ${vj.kind}, checks ${Object.keys(vj.checksums ?? {}).join(", ")}; ${eng.probe} has rows 1-4 (3 from the full backup, 1 from ${eng.log} replay); ${smoke} smoke queries run`)
+      : fail("restore verify inside the container", `exit ${ver.code}, ${eng.probe} rows ${probe?.rows ?? "missing"} (want 4): ${oneLine(ver.out, 800)}`));
   }
 }
