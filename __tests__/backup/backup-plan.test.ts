@@ -1,4 +1,4 @@
-import { BackupPlan, BACKUP_METRICS_PATH, BACKUP_REPOSITORY_PATH } from "../../constructs/backup/backup-plan";
+import { BackupPlan, BACKUP_METRICS_PATH, BACKUP_REPOSITORY_PATH, filesBackupUser } from "../../constructs/backup/backup-plan";
 import { Secret } from "../../constructs/core/secret";
 import { HardenedContainer } from "../../constructs/docker/hardened-container";
 import { mariadbProfile } from "../../constructs/profiles/mariadb";
@@ -124,6 +124,23 @@ describe("BackupPlan", () => {
     const json: Json = synthStackJson(s.stack);
     const c = json.resource.docker_container.mariadb_backup;
     expect(c.volumes).toContainEqual({ volume_name: "${docker_volume.mariadb_data.name}", container_path: "/mnt/data/data", read_only: true });
+  });
+
+  test("a files backup runs as the service's UID with the backup group: it can read the service's private files", () => {
+    const s = dockerTestStack();
+    const db = mariadb(s); // mariadbProfile runs as 999:999
+    plan(s).addFiles(db, "data");
+    const c = (synthStackJson(s.stack) as Json).resource.docker_container.mariadb_backup;
+    expect(c.user).toBe("999:10001");
+    expect(filesBackupUser("999:999")).toBe("999:10001");
+    expect(filesBackupUser("1000:1000")).toBe("1000:10001");
+  });
+
+  test("the image's state, repo and metrics directories are group-writable for the backup group (a files backup writes them as another UID)", () => {
+    const dockerfile = readFileSync(join(__dirname, "../../backup/image/Dockerfile"), "utf8");
+    expect(dockerfile).toMatch(/chmod 2770 \/var\/lib\/bulwark-backup \/var\/lib\/bulwark-backup-repo/);
+    expect(dockerfile).toMatch(/chmod 2775 \/var\/lib\/bulwark-metrics/);
+    expect(dockerfile).toMatch(/groupadd -r -g 10001 bulwark-backup/);
   });
 
   test("metrics: one volume per plan, owned by the first backup container, written by every one, created before the others mount it", () => {

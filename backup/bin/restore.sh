@@ -138,6 +138,12 @@ fi
 
 # --- fetch from the repository (restic verifies every blob's MAC while restoring) -------------
 checked "restoring full backup $full_id" "$repo" restore "$full_id" --target "$work/full"
+if [ "$ENGINE" = files ]; then
+  # A files snapshot holds two paths, the spool with meta.json and the files, and restic keeps them
+  # sorted: /mnt/data/<volume> comes before /var/lib/bulwark-backup/…, so paths[0] is the files.
+  # meta.json is in the path that is not the files directory.
+  full_path="$(jq -r --arg f "${BULWARK_FILES_PATH:-}" '[.paths[] | select(. != $f)][0] // empty' <<< "$full_snap")"
+fi
 full_dir="$work/full$full_path"
 [ -f "$full_dir/meta.json" ] || die "full backup $full_id holds no meta.json: not a bulwark backup"
 if [ -n "$log_id" ] && [ "$kind" != full ]; then
@@ -315,7 +321,9 @@ case "$ENGINE" in
   postgresql) restore_postgres ;;
   files)
     if [ "$mode" = verify ]; then
-      n="$(find "$work/full$(jq -r '.paths[1] // empty' <<< "$full_snap")" -type f | wc -l)"; add_check "files" "$n file(s) restored"
+      files_dir="$work/full$(jq -r .path "$full_dir/meta.json")"
+      [ -d "$files_dir" ] || die "full backup $full_id holds no $(jq -r .path "$full_dir/meta.json")"
+      n="$(find "$files_dir" -type f | wc -l)"; add_check "files" "$n file(s) restored"
     else die "files are restored with: restic restore $full_id --target / --include $(jq -r '.path' "$full_dir/meta.json") (after stopping the service)"; fi ;;
 esac
 extra_json="$(jq -n --argjson c "$checks" --argjson t "$tables_json" --argjson s "$smoke_json" --arg p "$plan" '{plan:$p, checksums:$c, tables:$t, smoke:$s}')"

@@ -2,7 +2,8 @@
  * BackupPlan: backups, point-in-time recovery and restore drills for a stack's datastores.
  *
  * For each datastore attached with `addDatastore` (and each files volume with `addFiles`) the plan
- * adds one hardened backup container, `<service>-backup`: non-root (10001), read-only root, no
+ * adds one hardened backup container, `<service>-backup`: non-root (10001; a files backup runs as the
+ * service's own UID, see filesBackupUser), read-only root, no
  * capabilities, internal network only, running `bulwark-backup schedule` (backup/bin/) from an image
  * built locally from backup/image/Dockerfile (`docker_image` with a build context; Debian packages
  * pinned in backup/image/versions.env). It keeps:
@@ -116,6 +117,20 @@ export const DEFAULT_RTO = Duration.hours(4);
 export const DEFAULT_SHIP_EVERY = Duration.seconds(30);
 export const DEFAULT_DRILL_EVERY = Duration.hours(720);
 export const BACKUP_USER = "10001:10001";
+/** The backup image's group (backup/image/Dockerfile): its state, repo and metrics directories are group-writable (setgid). */
+export const BACKUP_GROUP = 10001;
+
+/**
+ * The user of a files backup container: the service's own UID (every file the service writes is
+ * its own, and services keep private files, e.g. RabbitMQ's 0400 `.erlang.cookie` and 0750
+ * `mnesia/`, which UID 10001 cannot read: restic exits 3, "permission denied", and no full backup
+ * ever succeeds; measured on the engine with the RabbitMQ stand-in), with the backup image's group
+ * BACKUP_GROUP as its group, so it writes the image's group-writable directories. The service's
+ * user is a validated non-root numeric `UID:GID` (HardenedContainer refuses anything else).
+ */
+export function filesBackupUser(serviceUser: string): string {
+  return `${serviceUser.slice(0, serviceUser.indexOf(":"))}:${BACKUP_GROUP}`;
+}
 export const BACKUP_STATE_PATH = "/var/lib/bulwark-backup";
 export const BACKUP_REPOSITORY_PATH = "/var/lib/bulwark-backup-repo";
 /**
@@ -228,10 +243,10 @@ export class BackupPlan extends Construct {
     if (!(service instanceof HardenedContainer)) this.fail(prop, "got no HardenedContainer", "pass the service's HardenedContainer");
     const facts: BackupSpec = { engine: "files", volume, changeLog: { kind: "none", why: "plain files" } };
     validateBackupSpec(facts, `${this.where}: ${prop}`, (service.service.dataVolumes ?? []).map((d) => d.name));
-    return this.addContainer(service, facts, { BULWARK_ENGINE: "files", BULWARK_PITR: "0", BULWARK_FILES_PATH: `/mnt/data/${volume}` }, {}, true);
+    return this.addContainer(service, facts, { BULWARK_ENGINE: "files", BULWARK_PITR: "0", BULWARK_FILES_PATH: `/mnt/data/${volume}` }, {}, true, filesBackupUser(service.service.user));
   }
 
-  private addContainer(target: HardenedContainer, facts: BackupSpec, env: Record<string, string>, secrets: Record<string, SecretRef>, mount: boolean): HardenedContainer {
+  private addContainer(target: HardenedContainer, facts: BackupSpec, env: Record<string, string>, secrets: Record<string, SecretRef>, mount: boolean, user: string = BACKUP_USER): HardenedContainer {
     const svc = target.service.name;
     const name = `${svc}-backup`;
     if (this.containers.has(svc)) this.fail(`addDatastore(${svc})`, "was already added", "add each service once");
@@ -286,7 +301,7 @@ export class BackupPlan extends Construct {
       // It holds a copy of every datastore it backs up: a datastore itself, so NET-001 and the
       // construct keep it on internal networks only.
       role: "datastore",
-      user: BACKUP_USER,
+      user,
       command: ["schedule"],
       env: allEnv,
       secretEnv,
