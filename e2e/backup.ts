@@ -56,8 +56,9 @@ const PROBE_TABLE = "bulwark_e2e_probe";
 interface Engine {
   readonly name: string;
   readonly full: string;
-  readonly log: string;
-  readonly grant: string;
+  /** The change log shipped between full backups; null for files (no point-in-time recovery). */
+  readonly log: string | null;
+  grant(dataPath: string): string;
   granted(user: string): string;
   readonly insert4: string;
   readonly probe: string;
@@ -72,7 +73,7 @@ const KOHA_DB = "\\`$MARIADB_DATABASE\\`";
 const ENGINES: Readonly<Record<string, Engine>> = {
   postgresql: {
     name: "PostgreSQL", full: "pg_basebackup", log: "WAL", probe: PROBE_TABLE,
-    grant: [
+    grant: () => [
       `echo "CREATE ROLE \\"$BK_USER\\" LOGIN REPLICATION PASSWORD :'pw'; GRANT pg_read_all_data TO \\"$BK_USER\\";" | ${PSQL} -v pw="$BK_PW" -d postgres`,
       `printf '\\nhost replication %s samenet scram-sha-256\\n' "$BK_USER" >> "$PGDATA/pg_hba.conf"`,
       `${PSQL} -d postgres -c 'SELECT pg_reload_conf()' >/dev/null`,
@@ -85,14 +86,24 @@ const ENGINES: Readonly<Record<string, Engine>> = {
     // The privileges of constructs/backup/README.md, from any host of the internal network, and the
     // tables the koha plan's smoke queries count (substitutions.ts, harness row: Koha is not run).
     name: "MariaDB", full: "mariadb-dump", log: "binlog", probe: "biblio",
-    grant: `${MARIADB_ROOT} -e "CREATE USER '$BK_USER'@'%' IDENTIFIED BY '$BK_PW'; ` +
+    grant: () => `${MARIADB_ROOT} -e "CREATE USER '$BK_USER'@'%' IDENTIFIED BY '$BK_PW'; ` +
       `GRANT SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, EVENT, RELOAD, BINLOG MONITOR, REPLICATION SLAVE ON *.* TO '$BK_USER'@'%'; ` +
       `CREATE TABLE ${KOHA_DB}.biblio (id int PRIMARY KEY); INSERT INTO ${KOHA_DB}.biblio VALUES (1), (2), (3); ` +
       `CREATE TABLE ${KOHA_DB}.borrowers (id int PRIMARY KEY); INSERT INTO ${KOHA_DB}.borrowers VALUES (1);"`,
     granted: (user) => `user ${user}@'%' with SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, EVENT, RELOAD, BINLOG MONITOR, REPLICATION SLAVE; tables biblio (rows 1-3) and borrowers for the smoke queries`,
     insert4: `${MARIADB_ROOT} -e "INSERT INTO ${KOHA_DB}.biblio VALUES (4)"`,
   },
+  files: {
+    // No grants: the backup runs as the service's UID (BackupPlan.addFiles). The harness adds one
+    // private file as the service writes them (0600, its own UID), next to the service's own
+    // (RabbitMQ: a 0400 .erlang.cookie, a 0750 mnesia/), and finds it in the snapshot.
+    name: "files", full: "restic backup of the read-only mounted volume", log: null, probe: PROBE_TABLE,
+    grant: (dataPath) => `umask 077 && printf 'bulwark e2e\\n' > '${dataPath}/${PROBE_TABLE}'`,
+    granted: () => `no grants (the backup runs as the service's UID); private probe file ${PROBE_TABLE} (0600) written as the service`,
+    insert4: "true",
+  },
 };
+
 
 export const isBackupRun = (stack: string, container: string) => BACKUP_RUNS.some((b) => b.stack === stack && b.container === container);
 
@@ -173,7 +184,7 @@ export async function backupPhase(
     // 1. The one-time grants (README: "Both need the one-time grants") and the rows to find again.
     const eng = ENGINES[env.get("BULWARK_ENGINE") ?? "postgresql"];
     if (!eng) { report(subject, fail("engine", `BULWARK_ENGINE=${env.get("BULWARK_ENGINE")}: the e2e knows mariadb and postgresql`)); continue; }
-    const grant = await sh(db.name, eng.grant, 60_000, { BK_USER: env.get("BULWARK_DB_USER") ?? "", BK_PW: env.get("BULWARK_DB_PASSWORD") ?? "" });
+    const grant = await sh(db.name, eng.grant(run.dataPath ?? ""), 60_000, { BK_USER: env.get("BULWARK_DB_USER") ?? "", BK_PW: env.get("BULWARK_DB_PASSWORD") ?? "" });
     report(subject, grant.code === 0 ? pass("one-time grants on the datastore", eng.granted(env.get("BULWARK_DB_USER") ?? "?")) : fail("one-time grants on the datastore", oneLine(grant.out)));
     if (grant.code !== 0) continue;
 
@@ -233,25 +244,38 @@ export async function backupPhase(
       ? pass("bulwark-backup help and restore --help print the usage", `help exit 0, restore --help exit 2 (usage): ${oneLine(rhelp.out, 120)}…`)
       : fail("bulwark-backup help and restore --help print the usage", `help exit ${help.code}: ${oneLine(help.out, 200)}; restore --help exit ${rhelp.code}: ${oneLine(rhelp.out, 200)}`));
 
-    // A row after the full backup: only the shipped WAL/binlog holds it.
-    const row4 = await sh(db.name, eng.insert4);
-    if (row4.code !== 0) report(subject, fail("a row written after the full backup", oneLine(row4.out)));
-    await sleep(2500); // one capture heartbeat (2 s): the shipped point then covers the write
-    const ship = await sh(p.name, "bulwark-backup ship", 120_000);
-    report(subject, ship.code === 0 ? pass(`bulwark-backup ship: captured ${eng.log} to the local and off-site repositories`, oneLine(ship.out, 300) || "exit 0")
-      : fail("bulwark-backup ship", `exit ${ship.code}: ${oneLine(ship.out, 600)}`));
+    if (eng.log !== null) {
+      // A row after the full backup: only the shipped WAL/binlog holds it.
+      const row4 = await sh(db.name, eng.insert4);
+      if (row4.code !== 0) report(subject, fail("a row written after the full backup", oneLine(row4.out)));
+      await sleep(2500); // one capture heartbeat (2 s): the shipped point then covers the write
+      const ship = await sh(p.name, "bulwark-backup ship", 120_000);
+      report(subject, ship.code === 0 ? pass(`bulwark-backup ship: captured ${eng.log} to the local and off-site repositories`, oneLine(ship.out, 300) || "exit 0")
+        : fail("bulwark-backup ship", `exit ${ship.code}: ${oneLine(ship.out, 600)}`));
 
-    const dry = await sh(p.name, `to="$(date -u -d "@$(cat '${stateDir}/state/${svc}.log_restorable')" +%Y-%m-%dT%H:%M:%SZ)" && bulwark-backup restore pitr --to "$to" --dry-run --json /tmp/dry.json >/dev/null 2>&1; rc=$?; cat /tmp/dry.json; exit $rc`, 120_000);
-    let dj: Json = {};
-    try { dj = JSON.parse(dry.out) as Json; } catch { /* reported below */ }
-    report(subject, dry.code === 0 && dj.dry_run === true && dj.verified === true
-      ? pass("restore pitr --to <newest shipped point> --dry-run checks the repository, restores nothing", oneLine(String(dj.plan), 300))
-      : fail("restore pitr --dry-run", `exit ${dry.code}: ${oneLine(dry.out, 600)}`));
+      const dry = await sh(p.name, `to="$(date -u -d "@$(cat '${stateDir}/state/${svc}.log_restorable')" +%Y-%m-%dT%H:%M:%SZ)" && bulwark-backup restore pitr --to "$to" --dry-run --json /tmp/dry.json >/dev/null 2>&1; rc=$?; cat /tmp/dry.json; exit $rc`, 120_000);
+      let dj: Json = {};
+      try { dj = JSON.parse(dry.out) as Json; } catch { /* reported below */ }
+      report(subject, dry.code === 0 && dj.dry_run === true && dj.verified === true
+        ? pass("restore pitr --to <newest shipped point> --dry-run checks the repository, restores nothing", oneLine(String(dj.plan), 300))
+        : fail("restore pitr --dry-run", `exit ${dry.code}: ${oneLine(dry.out, 600)}`));
+    }
 
     const t = Date.now();
     const ver = await sh(p.name, "bulwark-backup restore verify --json /tmp/verify.json >/tmp/verify.log 2>&1; rc=$?; cat /tmp/verify.json; [ $rc = 0 ] || tail -n 5 /tmp/verify.log; exit $rc", 600_000);
     let vj: Json = {};
     try { vj = JSON.parse(ver.out) as Json; } catch { /* reported below */ }
+    if (eng.log === null) {
+      // Files: what restic restored, and the snapshot holds the service's private files.
+      const n = Number(/^(\d+) file/.exec(String((vj.checksums ?? {}).files ?? ""))?.[1] ?? 0);
+      const dir = env.get("BULWARK_FILES_PATH") ?? "";
+      const ls = await sh(p.name, `restic --no-cache -q ls latest --tag 'service=${svc}' | grep -E '^${dir}/(${PROBE_TABLE}|\\.erlang\\.cookie|mnesia)$' | sort | tr '\\n' ' '`);
+      const hasProbe = ls.out.includes(`${dir}/${PROBE_TABLE}`);
+      report(subject, ver.code === 0 && vj.verified === true && n >= 2 && hasProbe
+        ? pass("restore verify inside the container: the files snapshot restored into a scratch directory, verified", `${((Date.now() - t) / 1000).toFixed(0)} s: ${n} file(s) restored; the snapshot holds ${oneLine(ls.out, 300)} (private to the service's UID)`)
+        : fail("restore verify inside the container (files)", `exit ${ver.code}, ${n} file(s), the 0600 probe in the snapshot: ${hasProbe} (${oneLine(ls.out, 200)}): ${oneLine(ver.out, 600)}`));
+      continue;
+    }
     // Table keys: `schema.table` (PostgreSQL), `` `db`.`table` `` (MariaDB).
     const probe = Object.entries((vj.tables ?? {}) as Record<string, { rows: number }>).find(([k]) => k.replace(/`/g, "").endsWith(`.${eng.probe}`))?.[1];
     const smoke = Array.isArray(vj.smoke) ? (vj.smoke as unknown[]).length : 0;

@@ -66,7 +66,7 @@ export const SUBSTITUTIONS: readonly Substitution[] = [
     reason: "the example bot image does not exist: busybox httpd answering /healthz on 9000, with Debian's wget (the profile's probe tool)" },
 
   // --- the backup image (json): built here from backup/image/Dockerfile, run by e2e/backup.ts ---
-  ...([["single-server", "db_backup", "app-backups"], ["koha", "mariadb_backup", "koha-backups"]] as const).flatMap(([stack, container, bucket]): Substitution[] => [
+  ...([["single-server", "db_backup", "app-backups"], ["koha", "mariadb_backup", "koha-backups"], ["koha", "rabbitmq_backup", "koha-backups"]] as const).flatMap(([stack, container, bucket]): Substitution[] => [
     { kind: "json", stack, container, field: "image", synthesized: "bulwark/backup", substitute: BACKUP_IMAGE,
       reason: "the image the stack's docker_image builds from backup/image/Dockerfile: the e2e builds that Dockerfile itself (e2e/backup.ts) with the synthesized build args, dockerfile and labels, except the two rows below, and tags it so" },
     { kind: "json", stack, container, field: "docker_image.build.build_args.BASE_IMAGE", synthesized: "debian:bookworm-slim", substitute: BACKUP_BASE_IMAGE,
@@ -135,10 +135,8 @@ export const SKIPPED: readonly SkippedContainer[] = [
   { stack: "koha", container: "mariadb_exporter", reason: `${NO_OFFICIAL_IMAGE} prom/mysqld-exporter` },
   { stack: "koha", container: "memcached_exporter", reason: `${NO_OFFICIAL_IMAGE} prom/memcached-exporter` },
   { stack: "single-server", container: "db_exporter", reason: `${NO_OFFICIAL_IMAGE} quay.io/prometheuscommunity/postgres-exporter` },
-  ...([["koha", "rabbitmq_backup"], ["koha", "koha_backup"]] as const).map(([stack, container]) => ({
-    stack, container,
-    reason: "the backup image runs here as single-server/db_backup (PostgreSQL) and koha/mariadb_backup (MariaDB) (e2e/backup.ts); this one backs up files of a container the e2e does not run (Koha: no image; RabbitMQ's definitions export needs its management API user), so there is nothing real to back up; the files path of the scripts is proven by npm run drill (__tests__/backup/drill.test.ts)",
-  })),
+  { stack: "koha", container: "koha_backup",
+    reason: "the backup image runs here as single-server/db_backup (PostgreSQL), koha/mariadb_backup (MariaDB) and koha/rabbitmq_backup (files) (e2e/backup.ts); this one backs up the files of Koha, which the e2e cannot run (no image), so its volume holds nothing Koha wrote; the files path runs as rabbitmq_backup" },
 ];
 
 /**
@@ -146,9 +144,11 @@ export const SKIPPED: readonly SkippedContainer[] = [
  * 30-minute start period): e2e/backup.ts creates them after the first start, once their datastore
  * is healthy and holds the backup role an operator grants once (constructs/backup/README.md).
  */
-export const BACKUP_RUNS: readonly { readonly stack: string; readonly container: string; readonly datastore: string }[] = [
+export const BACKUP_RUNS: readonly { readonly stack: string; readonly container: string; readonly datastore: string; readonly dataPath?: string }[] = [
   { stack: "single-server", container: "db_backup", datastore: "db" },
   { stack: "koha", container: "mariadb_backup", datastore: "mariadb" },
+  // A files backup: `dataPath` is where the service keeps the volume the backup mounts read-only.
+  { stack: "koha", container: "rabbitmq_backup", datastore: "rabbitmq", dataPath: "/var/lib/rabbitmq" },
 ];
 
 /** The json rows that apply to one container, by field. */
