@@ -274,6 +274,13 @@ export async function backupPhase(
       report(subject, ver.code === 0 && vj.verified === true && n >= 2 && hasProbe
         ? pass("restore verify inside the container: the files snapshot restored into a scratch directory, verified", `${((Date.now() - t) / 1000).toFixed(0)} s: ${n} file(s) restored; the snapshot holds ${oneLine(ls.out, 300)} (private to the service's UID)`)
         : fail("restore verify inside the container (files)", `exit ${ver.code}, ${n} file(s), the 0600 probe in the snapshot: ${hasProbe} (${oneLine(ls.out, 200)}): ${oneLine(ver.out, 600)}`));
+      // In place, files go back from a one-off container (the volume is read-only here): the
+      // refusal names it with this container's UID and group.
+      const full = await sh(p.name, "bulwark-backup restore full", 120_000);
+      const uidGid = String(p.createBody.User ?? "");
+      report(subject, full.code !== 0 && full.out.includes(`docker run --rm --user ${uidGid} `) && new RegExp(`--no-lock --no-cache restore \\w+ --target / --include ${dir}`).test(full.out)
+        ? pass("restore full (files) refuses in place and names the one-off docker run that restores the volume", oneLine(full.out.slice(full.out.indexOf("Stop the service")), 300))
+        : fail("restore full (files) names the one-off docker run", `exit ${full.code}: ${oneLine(full.out, 600)}`));
       continue;
     }
     // Table keys: `schema.table` (PostgreSQL), `` `db`.`table` `` (MariaDB).

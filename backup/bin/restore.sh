@@ -324,7 +324,12 @@ case "$ENGINE" in
       files_dir="$work/full$(jq -r .path "$full_dir/meta.json")"
       [ -d "$files_dir" ] || die "full backup $full_id holds no $(jq -r .path "$full_dir/meta.json")"
       n="$(find "$files_dir" -type f | wc -l)"; add_check "files" "$n file(s) restored"
-    else die "files are restored with: restic restore $full_id --target / --include $(jq -r '.path' "$full_dir/meta.json") (after stopping the service)"; fi ;;
+    else
+      # This container mounts the volume read-only: the files go back from a one-off container
+      # that mounts it writable, as the same UID and group, after the service is stopped.
+      p="$(jq -r '.path' "$full_dir/meta.json")"
+      die "files are not restored in place from here: $p is mounted read-only in this container. Stop the service, then run the backup image once with the data volume writable and the repository volume read-only: docker run --rm --user $(id -u):$(id -g) -e RESTIC_PASSWORD -v <repo volume>:$RESTIC_REPOSITORY:ro -v <data volume>:$p --entrypoint restic <backup image> -r $RESTIC_REPOSITORY --no-lock --no-cache restore $full_id --target / --include $p (RESTIC_PASSWORD set in your shell; docker volume ls names the volumes). The files come back owned by UID $(id -u), the service's, with group $(id -g)."
+    fi ;;
 esac
 extra_json="$(jq -n --argjson c "$checks" --argjson t "$tables_json" --argjson s "$smoke_json" --arg p "$plan" '{plan:$p, checksums:$c, tables:$t, smoke:$s}')"
 result true ""
