@@ -6,7 +6,8 @@
 # loopback (the off-site stand-in). For each engine: writes rows, takes a full backup, writes more,
 # records a timestamp, writes and deletes again, ships the captured binlog/WAL, then restores to the
 # timestamp and checks that exactly the expected rows are there; restores the latest state and the
-# full backup alone; runs the scheduled drill and checks its report and metrics. Then the failure
+# full backup alone; runs the scheduled drill and checks its report and metrics. A files backup: a
+# private 0400 file in it, verify of every file, the in-place refusal. Then the failure
 # drills: a corrupted repository, a wrong password and an unreachable off-site copy must each fail the
 # drill with a clear message and a non-zero exit. Prints measured RPO/RTO; --report FILE writes them.
 #
@@ -137,6 +138,24 @@ expect_eq "live server after PITR restore holds rows 1-5 (row 99 kept in the pre
 # The forced restore took a backup (a new binlog): ship, so the drills below start from a good state.
 sleep 2.1; run "$T/my.env" ship 2>/dev/null || bad "ship after the live restore failed"
 run "$T/my.env" drill --report "$T/after-live.json" --markdown "$T/after-live.md" 2>/dev/null || bad "drill after the live restore failed"
+
+# --- files: a directory backed up as it is (BackupPlan.addFiles) ----------------------------------
+# The files path sorts before the state spool ("files" < "state"), as /mnt/data/<volume> does before
+# /var/lib/bulwark-backup in the container: restic keeps a snapshot's paths sorted, and the restore
+# must still find meta.json. A private 0400 file, as services keep them, must be in the backup.
+mkdir -p "$T/files/data/sub"
+printf 'one\n' > "$T/files/data/a"; printf 'two\n' > "$T/files/data/sub/b"
+printf 'private\n' > "$T/files/data/sub/cookie"; chmod 0400 "$T/files/data/sub/cookie"
+harness_env files files "$T/repo" | sed -e 's/^BULWARK_PITR=1$/BULWARK_PITR=0/' > "$T/files.env"
+echo "BULWARK_FILES_PATH=$T/files/data" >> "$T/files.env"
+if run "$T/files.env" full >/dev/null 2>"$T/files-full.log"; then ok "files full backup (a 0400 file included)"; else bad "files full backup: $(tail -n 2 "$T/files-full.log")"; fi
+run "$T/files.env" restore verify --json "$T/files-verify.json" 2>"$T/files-verify.log" || bad "files verify: $(tail -n 2 "$T/files-verify.log")"
+expect_eq "files verify restores every file" "$(jq -r '.checksums.files // .checks.files // empty' "$T/files-verify.json" 2>/dev/null)" "3 file(s) restored"
+snap="$(with_env "$T/files.env" restic --no-cache -q snapshots --json --tag service=files,kind=full | jq -r '.[-1].short_id')"
+expect_eq "files snapshot holds the private file" "$(with_env "$T/files.env" restic --no-cache -q ls "$snap" | grep -c "^$T/files/data/sub/cookie$")" "1"
+if run "$T/files.env" restore full 2>"$T/files-inplace.log"; then bad "files restore full in place did not refuse"
+elif grep -q -- "--no-lock --no-cache restore $snap --target / --include $T/files/data" "$T/files-inplace.log"; then ok "files restore full refuses in place and names the one-off restore"
+else bad "files restore full: $(tail -n 1 "$T/files-inplace.log")"; fi
 
 # --- failure drills: each must fail loudly ------------------------------------------------------
 failure() { # name expected-message-regex env overrides...
