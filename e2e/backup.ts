@@ -269,7 +269,8 @@ export async function backupPhase(
       // Files: what restic restored, and the snapshot holds the service's private files.
       const n = Number(/^(\d+) file/.exec(String((vj.checksums ?? {}).files ?? ""))?.[1] ?? 0);
       const dir = env.get("BULWARK_FILES_PATH") ?? "";
-      const ls = await sh(p.name, `restic --no-cache -q ls latest --tag 'service=${svc}' | grep -E '^${dir}/(${PROBE_TABLE}|\\.erlang\\.cookie|mnesia)$' | sort | tr '\\n' ' '`);
+      // Retried while the scheduler holds the repository's exclusive lock (restic 0.14 has no --retry-lock).
+      const ls = await sh(p.name, `for i in $(seq 30); do out="$(restic --no-cache -q ls latest --tag 'service=${svc}')" && break; sleep 2; done; printf '%s\\n' "$out" | grep -E '^${dir}/(${PROBE_TABLE}|\\.erlang\\.cookie|mnesia)$' | sort | tr '\\n' ' '`);
       const hasProbe = ls.out.includes(`${dir}/${PROBE_TABLE}`);
       report(subject, ver.code === 0 && vj.verified === true && n >= 2 && hasProbe
         ? pass("restore verify inside the container: the files snapshot restored into a scratch directory, verified", `${((Date.now() - t) / 1000).toFixed(0)} s: ${n} file(s) restored; the snapshot holds ${oneLine(ls.out, 300)} (private to the service's UID)`)

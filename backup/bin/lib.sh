@@ -137,8 +137,18 @@ write_metrics() {
 
 # Newest snapshot (JSON object) of this service with the given kind, optionally not after an epoch.
 newest_snapshot() {
-  local kind="$1" notafter="${2:-}" repo_fn="${3:-rl}"
-  "$repo_fn" snapshots --json --tag "service=$SERVICE,kind=$kind" | jq -c --arg na "$notafter" '
+  local kind="$1" notafter="${2:-}" repo_fn="${3:-rl}" out attempt=0
+  local err; err="$(mktemp "$SCRATCH_ROOT/.err.XXXXXX")"
+  # Listing takes a shared lock: it waits for an exclusive one (the scheduler's forget), as checked does.
+  until out="$("$repo_fn" snapshots --json --tag "service=$SERVICE,kind=$kind" 2>"$err")"; do
+    attempt=$((attempt + 1))
+    if grep -q "already locked" "$err" && [ "$attempt" -lt 30 ]; then
+      log "listing snapshots: the repository is locked by another restic run; retrying in 2 s"; sleep 2; continue
+    fi
+    cat "$err" >&2; rm -f "$err"; return 1
+  done
+  rm -f "$err"
+  jq -c --arg na "$notafter" <<< "$out" '
     map(. + {at: ((.tags // []) | map(select(startswith("at="))) | .[0] // "at=0" | ltrimstr("at=") | tonumber)})
     | map(select($na == "" or .at <= ($na | tonumber))) | sort_by(.at) | last // empty'
 }
