@@ -335,26 +335,11 @@ export class HardenedContainer extends Construct implements PublishableService {
     // the container has no NAT route off the host.
     const networks = [...props.networks];
     if (ports.length > 0 && networks.every((n) => n.internal)) {
-      const netName = `${spec.name}-publish`;
-      claimHostName(this, "network", netName, where);
-      const resource = new Network(this, "publish-network", {
-        name: netName,
-        driver: "bridge",
-        internal: false,
-        attachable: false,
-        options: {
-          "com.docker.network.bridge.enable_icc": "false",
-          "com.docker.network.bridge.enable_ip_masquerade": "false",
-          "com.docker.network.bridge.host_binding_ipv4": ports[0].ip.startsWith("127.") ? ports[0].ip : "127.0.0.1",
-        },
-        labels: [
-          { label: "bulwark.network", value: "publish" },
-          { label: "bulwark.internal", value: "false" },
-          { label: "bulwark.service", value: spec.name },
-        ],
+      this.publishNetwork = this.ownBridge("publish", spec.name, where, {
+        "com.docker.network.bridge.enable_icc": "false",
+        "com.docker.network.bridge.enable_ip_masquerade": "false",
+        "com.docker.network.bridge.host_binding_ipv4": ports[0].ip.startsWith("127.") ? ports[0].ip : "127.0.0.1",
       });
-      resource.overrideLogicalId(netName.replace(/-/g, "_"));
-      this.publishNetwork = { logicalName: "publish", name: resource.name, internal: false, resource };
       networks.push(this.publishNetwork);
     }
     const egress = props.escapeHatches?.egress;
@@ -363,23 +348,8 @@ export class HardenedContainer extends Construct implements PublishableService {
         throw new Error(`${where}: escapeHatches.egress.reason is missing or shorter than ${MIN_REASON_LENGTH} characters. Fix: say what the container must reach off the host (e.g. the off-site backup repository)`);
       }
       const reason = egress.reason.trim();
-      const netName = `${spec.name}-egress`;
-      claimHostName(this, "network", netName, where);
-      const resource = new Network(this, "egress-network", {
-        name: netName,
-        driver: "bridge",
-        internal: false,
-        attachable: false,
-        // NAT off the host (the point of it); no other member and no inter-container traffic.
-        options: { "com.docker.network.bridge.enable_icc": "false" },
-        labels: [
-          { label: "bulwark.network", value: "egress" },
-          { label: "bulwark.internal", value: "false" },
-          { label: "bulwark.service", value: spec.name },
-        ],
-      });
-      resource.overrideLogicalId(netName.replace(/-/g, "_"));
-      this.egressNetwork = { logicalName: "egress", name: resource.name, internal: false, resource };
+      // NAT off the host (the point of it); no other member and no inter-container traffic.
+      this.egressNetwork = this.ownBridge("egress", spec.name, where, { "com.docker.network.bridge.enable_icc": "false" });
       networks.push(this.egressNetwork);
       this.egressReason = reason;
     }
@@ -500,6 +470,29 @@ export class HardenedContainer extends Construct implements PublishableService {
         `loopback publication network ${this.publishNetwork.logicalName}: Docker publishes no port of a container attached only to internal networks (moby#36174), so ${spec.name} joins a bridge of its own with no other member, published ports bound to loopback and IP masquerading off`,
       );
     }
+  }
+
+  /**
+   * A bridge network of this container alone (`<service>-<kind>`): not internal, not attachable,
+   * labelled as the container's own; the name is claimed on the Docker host.
+   */
+  private ownBridge(kind: "publish" | "egress", service: string, where: string, options: Record<string, string>): HardenedNetwork {
+    const netName = `${service}-${kind}`;
+    claimHostName(this, "network", netName, where);
+    const resource = new Network(this, `${kind}-network`, {
+      name: netName,
+      driver: "bridge",
+      internal: false,
+      attachable: false,
+      options,
+      labels: [
+        { label: "bulwark.network", value: kind },
+        { label: "bulwark.internal", value: "false" },
+        { label: "bulwark.service", value: service },
+      ],
+    });
+    resource.overrideLogicalId(netName.replace(/-/g, "_"));
+    return { logicalName: kind, name: resource.name, internal: false, resource };
   }
 
   /** Add a plain environment variable. Secret-looking names with literal values are refused (use addSecret). */
