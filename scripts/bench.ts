@@ -9,6 +9,7 @@ import { cpus, loadavg, tmpdir } from "os";
 import { join, resolve } from "path";
 import { performance } from "perf_hooks";
 import { generateStack, type Json } from "./bench/generate";
+import { PACKS } from "../policy/packs";
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -34,6 +35,9 @@ Options:
   --skip-synth     skip 2
   --skip-backup    skip 4
   --with-test      also run 3 (it adds the whole suite's time to the bench)
+  --by-pack        also time each rule pack alone on the first size and format (bulwark check
+                   --pack <id>, fresh processes; "no rules" is read, parse, index and report only):
+                   where the check's time goes, pack by pack
   -h, --help       print this and exit
 `;
 
@@ -43,6 +47,7 @@ interface Options {
   readonly runs: number;
   readonly skip: ReadonlySet<string>;
   readonly withTest: boolean;
+  readonly byPack: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -55,6 +60,7 @@ function parseArgs(argv: readonly string[]): Options {
   let runs = 3;
   const skip = new Set<string>();
   let withTest = false;
+  let byPack = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => argv[++i] ?? fail(`${a} needs a value`);
@@ -73,13 +79,15 @@ function parseArgs(argv: readonly string[]): Options {
       if (!Number.isInteger(runs) || runs < 1) fail("--runs takes a positive integer");
     } else if (a === "--skip-policy" || a === "--skip-synth" || a === "--skip-backup") {
       skip.add(a.slice("--skip-".length));
+    } else if (a === "--by-pack") {
+      byPack = true;
     } else if (a === "--with-test") {
       withTest = true;
     } else {
       fail(`unknown option ${a}`);
     }
   }
-  return { sizes, formats, runs, skip, withTest };
+  return { sizes, formats, runs, skip, withTest, byPack };
 }
 
 const ROOT = resolve(__dirname, "..");
@@ -169,6 +177,30 @@ interface CheckFigures {
   findings: number;
 }
 
+/**
+ * `--by-pack`: the check with one pack's rules at a time, and with none, in fresh processes (median
+ * of `runs`). A pack's "rules" figure includes warming up the helpers it shares with other packs, so
+ * the packs' figures add up to more than the full check's.
+ */
+function packFigures(child: readonly string[], runs: number): void {
+  console.log(`   by pack (median of ${runs}; the packs share readers, so their rules figures add up to more than the full check's):`);
+  console.log("   pack                 | rules |    check |    rules | findings");
+  for (const pack of ["none", ...PACKS.map((p) => p.id)]) {
+    const rs: CheckFigures[] = [];
+    let count = 0;
+    for (let i = 0; i < runs; i++) {
+      const r = runNode([...child, "check", pack]);
+      if (r.status !== 0) { console.log(`   ${pack.padEnd(20)} | crashed (exit ${r.status ?? "signal"}: ${why(r.stderr) || "no message"})`); break; }
+      const f = JSON.parse(r.stdout) as CheckFigures & { rules: number };
+      count = f.rules;
+      rs.push(f);
+    }
+    if (rs.length < runs) continue;
+    const mid = [...rs].sort((a, b) => a.ms - b.ms)[Math.floor(rs.length / 2)];
+    console.log(`   ${(pack === "none" ? "(no rules)" : pack).padEnd(20)} | ${String(count).padStart(5)} | ${fmtMs(mid.ms).padStart(8)} | ${fmtMs(mid.rulesMs).padStart(8)} | ${String(mid.findings).padStart(8)}`);
+  }
+}
+
 function benchPolicy(o: Options): void {
   const work = mkdtempSync(join(tmpdir(), "bulwark-bench-policy-"));
   try {
@@ -193,6 +225,7 @@ function benchPolicy(o: Options): void {
           parses.push(runNode([...child, "parse"]));
           checks.push(runNode([...child, "check"]));
         }
+        if (o.byPack && n === o.sizes[0] && format === o.formats[0]) packFigures(child, o.runs);
         rmSync(file, { force: true });
         const failed = [...parses, ...checks].find((r) => r.status !== 0);
         if (failed) {

@@ -1,12 +1,13 @@
 /**
  * One policy measurement in a fresh process (so JIT state and peak RSS belong to this run alone):
- * argv: <file.tf.json> <mode: parse|check>
+ * argv: <file.tf.json> <mode: parse|check> [pack: a pack id, or "none"]
  * - parse: the yardstick. The file's text is read (readMs), then parsed by one bare JSON.parse
  *   (ms): nothing else.
  * - check: what `bulwark check --format json --output /dev/null <file>` does, through the same
  *   code (checkSources: read, JSON.parse, validate, index, every rule; then the JSON report
  *   formatted and written once). `ms` is all of it except reading the file (`readMs`), so it
- *   compares with the parse mode's `ms`; `totalMs` includes the read.
+ *   compares with the parse mode's `ms`; `totalMs` includes the read. With a pack, only that pack's
+ *   rules run (`bulwark check --pack <id>`); with "none", no rule runs (read, parse, index, report).
  * Prints one JSON line; rssKb is the process's peak RSS at that point.
  */
 import { readFileSync, writeFileSync } from "fs";
@@ -14,8 +15,10 @@ import { performance } from "perf_hooks";
 import { checkSources } from "../../policy/cli";
 import { findStacks, type LoadTimings } from "../../policy/load";
 import { formatReport } from "../../policy/report";
+import { ALL_RULES } from "../../policy/rules";
+import { isPackId, rulesInPacks } from "../../policy/packs";
 
-const [file, mode] = process.argv.slice(2);
+const [file, mode, pack] = process.argv.slice(2);
 const print = (o: Record<string, unknown>) =>
   process.stdout.write(`${JSON.stringify({ ...o, rssKb: process.resourceUsage().maxRSS })}\n`);
 
@@ -28,8 +31,10 @@ if (mode === "parse") {
   print({ ms: performance.now() - t0, readMs });
 } else {
   const timings: LoadTimings = { readMs: 0, parseMs: 0 };
+  if (pack !== undefined && pack !== "none" && !isPackId(pack)) throw new Error(`policy-child: unknown pack ${JSON.stringify(pack)}`);
+  const rules = pack === undefined ? ALL_RULES : pack === "none" ? [] : rulesInPacks(ALL_RULES, [pack]);
   const t0 = performance.now();
-  const { report } = checkSources(findStacks([file]), { timings });
+  const { report } = checkSources(findStacks([file]), { timings, rules });
   const t1 = performance.now();
   const text = formatReport(report, "json");
   writeFileSync("/dev/null", text);
@@ -42,6 +47,7 @@ if (mode === "parse") {
     rulesMs: t1 - t0 - timings.readMs - timings.parseMs,
     reportMs: t2 - t1,
     findings: report.findings.length,
+    rules: rules.length,
     reportBytes: Buffer.byteLength(text),
   });
 }
