@@ -38,6 +38,9 @@ Options:
   --by-pack        also time each rule pack alone on the first size and format (bulwark check
                    --pack <id>, fresh processes; "no rules" is read, parse, index and report only):
                    where the check's time goes, pack by pack
+  --by-rule        also time every rule inside one full check on the first size and format (each
+                   rule's check wrapped in a timer, median per rule of --runs fresh processes): the
+                   slowest rules
   -h, --help       print this and exit
 `;
 
@@ -48,6 +51,7 @@ interface Options {
   readonly skip: ReadonlySet<string>;
   readonly withTest: boolean;
   readonly byPack: boolean;
+  readonly byRule: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -61,6 +65,7 @@ function parseArgs(argv: readonly string[]): Options {
   const skip = new Set<string>();
   let withTest = false;
   let byPack = false;
+  let byRule = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => argv[++i] ?? fail(`${a} needs a value`);
@@ -81,13 +86,15 @@ function parseArgs(argv: readonly string[]): Options {
       skip.add(a.slice("--skip-".length));
     } else if (a === "--by-pack") {
       byPack = true;
+    } else if (a === "--by-rule") {
+      byRule = true;
     } else if (a === "--with-test") {
       withTest = true;
     } else {
       fail(`unknown option ${a}`);
     }
   }
-  return { sizes, formats, runs, skip, withTest, byPack };
+  return { sizes, formats, runs, skip, withTest, byPack, byRule };
 }
 
 const ROOT = resolve(__dirname, "..");
@@ -201,6 +208,33 @@ function packFigures(child: readonly string[], runs: number): void {
   }
 }
 
+/** How many of the slowest rules `--by-rule` lists. */
+const BY_RULE_SHOWN = 15;
+
+/**
+ * `--by-rule`: one full check per run with every rule's check timed (policy-child "by-rule"); the
+ * median per rule over `runs` fresh processes, slowest first. A rule's figure includes the shared
+ * readers it is the first to ask, so moving a rule moves its warm-up cost to the next one.
+ */
+function ruleFigures(child: readonly string[], runs: number): void {
+  const perRule = new Map<string, number[]>();
+  const rulesMs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = runNode([...child, "check", "by-rule"]);
+    if (r.status !== 0) {
+      console.log(`   by rule: crashed (exit ${r.status ?? "signal"}: ${why(r.stderr) || "no message"})`);
+      return;
+    }
+    const f = JSON.parse(r.stdout) as CheckFigures & { byRule: Array<[string, number]> };
+    rulesMs.push(f.rulesMs);
+    for (const [id, ms] of f.byRule) perRule.set(id, [...(perRule.get(id) ?? []), ms]);
+  }
+  const rows = [...perRule].map(([id, ms]) => [id, median(ms)] as const).sort((a, b) => b[1] - a[1]);
+  const sum = rows.reduce((t, [, ms]) => t + ms, 0);
+  console.log(`   by rule (median of ${runs}, timers in; rules ${fmtMs(median(rulesMs))} of which the rules' own checks ${fmtMs(sum)}, the rest index, suppressions, engine):`);
+  console.log(`   ${rows.slice(0, BY_RULE_SHOWN).map(([id, ms]) => `${id} ${fmtMs(ms)}`).join(", ")}; the other ${Math.max(0, rows.length - BY_RULE_SHOWN)} rules that ran, together ${fmtMs(rows.slice(BY_RULE_SHOWN).reduce((t, [, ms]) => t + ms, 0))}`);
+}
+
 function benchPolicy(o: Options): void {
   const work = mkdtempSync(join(tmpdir(), "bulwark-bench-policy-"));
   try {
@@ -226,6 +260,7 @@ function benchPolicy(o: Options): void {
           checks.push(runNode([...child, "check"]));
         }
         if (o.byPack && n === o.sizes[0] && format === o.formats[0]) packFigures(child, o.runs);
+        if (o.byRule && n === o.sizes[0] && format === o.formats[0]) ruleFigures(child, o.runs);
         rmSync(file, { force: true });
         const failed = [...parses, ...checks].find((r) => r.status !== 0);
         if (failed) {
