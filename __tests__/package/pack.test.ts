@@ -1,6 +1,7 @@
 /**
  * The published package installs and runs: `npm pack`, install the tarball into an empty project,
- * run `npx bulwark check` and `npx bulwark rules` from there.
+ * run `npx bulwark check`, `rules` and `readiness` from there, through the CLI bundle that
+ * `npm pack` builds (scripts/build-cli.js).
  *
  * Offline: a fresh `npm install <tarball>` must resolve bulwark's dependency ranges from registry
  * metadata, which `npm ci` never caches (it fetches tarballs straight from the lockfile). So the
@@ -89,7 +90,7 @@ afterAll(() => {
 describe("the packed package", () => {
   test("ships the sources the CLI needs and nothing of the tests, outputs or state", () => {
     const files = packed.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(["bin/bulwark.js", "package.json", "policy/cli.ts", "policy/rules/state/index.ts"]));
+    expect(files).toEqual(expect.arrayContaining(["bin/bulwark.js", "dist/cli/bulwark.js", "package.json", "policy/cli.ts", "policy/rules/state/index.ts"]));
     // The rules under policy/rules/state/ were once dropped by an unanchored `state/` in .gitignore.
     expect(files.filter((f) => /^policy\/rules\/state\/state-\d{3}[\w-]*\.ts$/.test(f))).not.toEqual([]);
     const forbidden = files.filter((f) => /(^|\/)(__tests__|__snapshots__|fixtures|cdktf\.out|coverage|node_modules)\//.test(f) || /\.test\.ts$/.test(f) || /^state\//.test(f) || /\.tfstate(\.|$)|\.tfvars$/.test(f));
@@ -110,6 +111,28 @@ describe("the packed package", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.status).toBe(1);
   }, 60_000);
+
+  test("the installed CLI runs the bundle made at pack time, not the TypeScript sources", () => {
+    // A preload that reports, at exit, every module file Node loaded from bulwark's package.
+    const probe = path.join(work, "loaded.js");
+    fs.writeFileSync(probe, `process.on("exit", () => process.stderr.write("LOADED " + JSON.stringify(Object.keys(require.cache).filter((k) => k.includes("node_modules/bulwark/"))) + "\\n"));\n`);
+    const r = spawnSync(process.execPath, ["--require", probe, path.join(project, "node_modules", "bulwark", "bin", "bulwark.js"), "check", "privileged.tf.json"], { cwd: project, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("DOCKER-001");
+    const loaded = JSON.parse(/LOADED (.*)/.exec(r.stderr)?.[1] ?? "null") as string[];
+    expect(loaded.map((k) => k.slice(k.indexOf("node_modules/bulwark/") + "node_modules/bulwark/".length)).sort()).toEqual(["bin/bulwark.js", "dist/cli/bulwark.js"]);
+  }, 60_000);
+
+  test("the bundle finds the files it reads from the package (readiness: docs/roadmaps)", () => {
+    const r = run("npx", ["--offline", "--no-install", "bulwark", "readiness", "privileged.tf.json"], project);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^aunsorm: \d+%/m);
+  }, 60_000);
+
+  test("npm pack leaves no bundle behind in the repository", () => {
+    expect(fs.existsSync(path.join(ROOT, "dist"))).toBe(false);
+  });
 
   test("npx bulwark check of a missing file is one clear line and exit 2", () => {
     const r = run("npx", ["--offline", "--no-install", "bulwark", "check", "nope.tf.json"], project);

@@ -18,7 +18,10 @@ export class ReadinessError extends Error {
   }
 }
 
-/** Where the roadmaps live: `docs/roadmaps/` of this package (shipped with it, package.json `files`). */
+/**
+ * Where the roadmaps live: `docs/roadmaps/` of this package (shipped with it, package.json `files`).
+ * Two levels up from policy/readiness/, and from the packed CLI bundle in dist/cli/ (scripts/build-cli.js).
+ */
 export const ROADMAP_DIR = path.join(__dirname, "..", "..", "docs", "roadmaps");
 /** The drill catalog's file name inside ROADMAP_DIR; every other `*.yaml` there is a roadmap. */
 export const DRILL_CATALOG_FILE = "drills.yaml";
