@@ -8,8 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { cpus, loadavg, tmpdir } from "os";
 import { join, resolve } from "path";
 import { performance } from "perf_hooks";
+import { buildSync, type BuildOptions } from "esbuild";
 import { generateStack, type Json } from "./bench/generate";
 import { PACKS } from "../policy/packs";
+// Plain JS (npm pack runs it without tsx): the esbuild options of the published CLI bundle.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { bundleOptions } = require("./build-cli.js") as { bundleOptions: (entry: string, outfile: string) => BuildOptions };
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -115,7 +119,8 @@ function target(name: string, met: boolean | null, figure: string): void {
 }
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null", NO_COLOR: "1", ...extra };
+  // NODE_PATH: the bundled policy child lives in a temp dir; its dependencies load from here.
+  return { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null", NO_COLOR: "1", NODE_PATH: join(ROOT, "node_modules"), ...extra };
 }
 
 interface NodeRun {
@@ -240,6 +245,11 @@ function benchPolicy(o: Options): void {
   try {
     console.log(`\n== Policy engine (median of ${o.runs} fresh processes per figure, parse and check runs interleaved; peak RSS: the highest)`);
     const templates = referenceTemplates(work);
+    // The engine as an installed bulwark runs it: bundled as `npm pack` bundles the CLI (scripts/build-cli.js).
+    const childJs = join(work, "policy-child.js");
+    buildSync(bundleOptions(join(ROOT, "scripts/bench/policy-child.ts"), childJs));
+    console.log("   the engine runs bundled, as in the published package (scripts/build-cli.js); a checkout's bin/bulwark.js runs it");
+    console.log("   through tsx instead, which adds start-up and about 0.3 s at 10,000 containers");
     console.log("   JSON.parse = one bare parse of the file's text, read first and untimed; check = bulwark check --format json");
     console.log("   -o /dev/null through the CLI's code (parse, validate, index, every rule, report written once), without reading");
     console.log("   the file; total = check + reading the file; ratio = median of check / JSON.parse, each run over the parse run before it");
@@ -251,7 +261,7 @@ function benchPolicy(o: Options): void {
         const text = format === "pretty" ? JSON.stringify(stack, null, 2) : JSON.stringify(stack);
         writeFileSync(file, text);
         const mb = (Buffer.byteLength(text) / 1e6).toFixed(1);
-        const child = ["--require", "tsx/cjs", "scripts/bench/policy-child.ts", file];
+        const child = [childJs, file];
         // Interleaved, so that each check and the parse before it see the same load on the machine.
         const parses: NodeRun[] = [];
         const checks: NodeRun[] = [];
