@@ -25,7 +25,11 @@
  * print the usage; after a 4th row, `bulwark-backup ship` ships the captured WAL/binlog;
  * `restore pitr --to … --dry-run` checks the repository and restores nothing; `restore verify`
  * restores the full backup + WAL/binlog into a scratch server inside the read-only container and
- * finds rows 1-4 (the 4th only through the log replay).
+ * finds rows 1-4 (the 4th only through the log replay). Files (koha's rabbitmq_backup): `restore
+ * verify` restores the snapshot into a scratch directory; `restore full` refuses in place and
+ * prints a one-off `docker run`, which is then run as printed (placeholders filled with this run's
+ * volumes and image): the service stopped, its data volume emptied, the files restored, and the
+ * service healthy again on them, its private files back with their owner, mode and content.
  * Not asserted: the scheduled 30 s ships, the 6-hourly fulls and the drill (their timing is proven
  * by npm run drill on the host); restarts of this container.
  */
@@ -33,9 +37,9 @@ import { writeFileSync } from "fs";
 import { join } from "path";
 import {
   checkMemory, checkNoEgress, checkOwnEgressOnly, checkPrivileges, checkReadOnlyRoot, checkTmpfs, checkUlimits, checkUser, diagnose,
-  type EgressTarget, type Result,
+  waitHealthy, type EgressTarget, type Result,
 } from "./assertions";
-import { createContainer, docker, type ContainerPlan, type TfStack } from "./harness";
+import { createContainer, docker, DOCKER, run as runCmd, type ContainerPlan, type TfStack } from "./harness";
 import { BACKUP_IMAGE, BACKUP_RUNS, OFFSITE_ALIAS, PREFIX, PROJECT, PROJECT_LABEL, substitutionsFor } from "./substitutions";
 
 type Json = Record<string, any>;
@@ -162,10 +166,82 @@ async function waitFor(name: string, script: string, timeoutS: number): Promise<
   return null;
 }
 
+/** `volume:/path[:ro]` binds of a container plan as container path → volume name. */
+function bindsOf(p: ContainerPlan): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const b of ((p.createBody.HostConfig as Json | undefined)?.Binds ?? []) as string[]) {
+    const [vol, dest] = b.split(":");
+    if (vol && dest) out.set(dest, vol);
+  }
+  return out;
+}
+
+/** Owner, mode, size and sha256 of the named files under `dir`, one sorted line each, read as root from a one-off container (the volume mounted read-only). */
+async function statFiles(volume: string, names: readonly string[]): Promise<{ code: number; out: string }> {
+  const script = names.map((n) => `f="/d/${n}"; printf '%s %s %s ' "${n}" "$(stat -c '%u:%g %a %s' "$f")" "$(sha256sum < "$f" | cut -c1-16)"; echo`).join("; ");
+  const r = await docker(["run", "--rm", "--label", `${PROJECT_LABEL}=${PROJECT}`, "--network", "none", "--user", "0:0", "-v", `${volume}:/d:ro`, "--entrypoint", "sh", BACKUP_IMAGE, "-c", `set -e; ${script}`]);
+  return { code: r.code, out: (r.stdout + r.stderr).trim() };
+}
+
+/**
+ * The files restore as `restore full` prints it, run for real: stop the service, empty its data
+ * volume, run the printed `docker run` with this run's repository volume, data volume and image in
+ * place of its placeholders (RESTIC_PASSWORD from the backup container's environment, as the
+ * operator's shell would hold it), start the service again. Asserted: the command exits 0, the
+ * private files are back with the service's UID, mode and content and the one-off's group (as
+ * restore.sh says: restic as non-root cannot chown to another group), and the service becomes
+ * healthy on the restored data (RabbitMQ refuses an `.erlang.cookie` that is not private).
+ */
+async function restoreFilesInPlace(
+  p: ContainerPlan, db: ContainerPlan, printed: string, dataPath: string, env: ReadonlyMap<string, string>, marginS: number,
+): Promise<Result[]> {
+  const check = "the printed one-off docker run restores the files in place: the service healthy again on them";
+  const m = /docker run (.*?) \(RESTIC_PASSWORD set/.exec(printed);
+  const repoDir = env.get("RESTIC_REPOSITORY") ?? "";
+  const mine = bindsOf(p);
+  const repoMount = [...mine.keys()].filter((d) => repoDir === d || repoDir.startsWith(`${d}/`)).sort((a, b) => b.length - a.length)[0];
+  const filesPath = env.get("BULWARK_FILES_PATH") ?? "";
+  const dataVolume = bindsOf(db).get(dataPath);
+  if (!m || !repoMount || !dataVolume || mine.get(filesPath) !== dataVolume) {
+    return [fail(check, `cannot fill the command in: printed ${m ? "a docker run" : "no docker run"}; repository mount ${repoMount ?? "none"}; data volume at ${dataPath}: ${dataVolume ?? "none"}, mounted in the backup container at ${filesPath}: ${mine.get(filesPath) ?? "none"}`)];
+  }
+  const repoVolume = mine.get(repoMount) as string;
+  // The repository volume holds the repository at its mount path; the command mounts it at RESTIC_REPOSITORY.
+  if (repoMount !== repoDir) return [fail(check, `the repository ${repoDir} is below its volume's mount ${repoMount}: the printed -v <repo volume>:${repoDir} would not find it`)];
+  const args = m[1].replace(/<repo volume>/g, repoVolume).replace(/<data volume>/g, dataVolume).replace(/<backup image>/g, BACKUP_IMAGE).split(/\s+/);
+  const probes = [PROBE_TABLE, ".erlang.cookie"];
+  const before = await statFiles(dataVolume, probes);
+  if (before.code !== 0) return [fail(check, `the private files before the restore: ${oneLine(before.out)}`)];
+  const stop = await docker(["stop", "-t", "30", db.name], 60_000);
+  if (stop.code !== 0) return [fail(check, `docker stop ${db.name}: ${oneLine(stop.stderr)}`)];
+  const out: Result[] = [];
+  try {
+    const wipe = await docker(["run", "--rm", "--label", `${PROJECT_LABEL}=${PROJECT}`, "--network", "none", "--user", "0:0", "-v", `${dataVolume}:/d`, "--entrypoint", "sh", BACKUP_IMAGE, "-c", "find /d -mindepth 1 -delete && find /d -mindepth 1 | wc -l"]);
+    if (wipe.code !== 0 || wipe.stdout.trim() !== "0") return [fail(check, `emptying ${dataVolume}: exit ${wipe.code}, ${oneLine(wipe.stdout + wipe.stderr)}`)];
+    const t = Date.now();
+    const r = await runCmd(DOCKER, ["run", ...args], { timeoutMs: 300_000, env: { RESTIC_PASSWORD: env.get("RESTIC_PASSWORD") ?? "" } });
+    const restoredIn = ((Date.now() - t) / 1000).toFixed(0);
+    const after = await statFiles(dataVolume, probes);
+    // restore.sh promises: owned by the service's UID, with the one-off's group (`--user uid:gid`);
+    // restic run as non-root cannot chown to another group. Everything else is as it was.
+    const group = /--user \d+:(\d+)/.exec(m[1])?.[1];
+    const expected = before.out.split("\n").map((l) => l.replace(/^(\S+ \d+):\d+/, `$1:${group}`)).join("\n");
+    out.push(r.code === 0 && after.code === 0 && group !== undefined && after.out === expected
+      ? pass("the printed docker run restores the emptied data volume: the private files back with their owner, mode and content", `docker run ${oneLine(args.join(" "), 260)}: exit 0 in ${restoredIn} s; before: ${oneLine(before.out, 200)}; after: ${oneLine(after.out, 200)} (uid:gid mode size sha256; the group is the one-off's ${group}, as restore.sh says)`)
+      : fail("the printed docker run restores the emptied data volume", `exit ${r.code}: ${oneLine(r.stderr + r.stdout, 400)}; before: ${oneLine(before.out, 200)}; after: ${oneLine(after.out, 200)}; expected: ${oneLine(expected, 200)}`));
+  } finally {
+    const since = Date.now();
+    const start = await docker(["start", db.name]);
+    out.push(start.code === 0 ? await waitHealthy(db, since, marginS, `${check.split(":")[0]}: ${db.name} restarted on the restored files`) : fail(check, `docker start ${db.name}: ${oneLine(start.stderr)}`));
+  }
+  return out;
+}
+
 export async function backupPhase(
   plans: readonly ContainerPlan[], running: readonly ContainerPlan[], target: EgressTarget | undefined,
-  build: Promise<Result>, report: (subject: string, r: Result) => void,
+  build: Promise<Result>, report: (subject: string, r: Result) => void, marginS: number,
 ): Promise<void> {
+  const standIns: string[] = [];
   for (const p of plans) {
     const subject = `${p.stack}/${p.id}`;
     const b = await build;
@@ -188,8 +264,13 @@ export async function backupPhase(
     report(subject, grant.code === 0 ? pass("one-time grants on the datastore", eng.granted(env.get("BULWARK_DB_USER") ?? "?")) : fail("one-time grants on the datastore", oneLine(grant.out)));
     if (grant.code !== 0) continue;
 
-    // 2. The off-site stand-in, on the backup container's (internal) network.
+    // 2. The off-site stand-in, on the backup container's (internal) network. The previous backup
+    // container's stand-in goes first: two containers with the alias on one network (koha's two
+    // backup containers share backnet) split the alias's DNS answers, and a copy then met the other
+    // stand-in's repository (the off-site copy failed in some runs).
+    for (const old of standIns.splice(0)) await docker(["rm", "-f", old]);
     const offsite = `${PREFIX}offsite-stand-in-${p.id}`;
+    standIns.push(offsite);
     const net = p.networks.find((n) => !n.name.endsWith("-egress"))?.name;
     const o = await docker(["run", "-d", "--name", offsite, "--label", `${PROJECT_LABEL}=${PROJECT}`, "--user", "10001:10001", "--read-only",
       "--cap-drop", "ALL", "--security-opt", "no-new-privileges:true", "--network", String(net), "--network-alias", OFFSITE_ALIAS,
@@ -282,6 +363,7 @@ export async function backupPhase(
       report(subject, full.code !== 0 && full.out.includes(`docker run --rm --user ${uidGid} `) && new RegExp(`--no-lock --no-cache restore \\w+ --target / --include ${dir}`).test(full.out)
         ? pass("restore full (files) refuses in place and names the one-off docker run that restores the volume", oneLine(full.out.slice(full.out.indexOf("Stop the service")), 300))
         : fail("restore full (files) names the one-off docker run", `exit ${full.code}: ${oneLine(full.out, 600)}`));
+      for (const r of await restoreFilesInPlace(p, db, full.out, run.dataPath ?? "", env, marginS)) report(subject, r);
       continue;
     }
     // Table keys: `schema.table` (PostgreSQL), `` `db`.`table` `` (MariaDB).

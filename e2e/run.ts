@@ -211,7 +211,7 @@ async function main(): Promise<number> {
     const bstart = Date.now();
     process.stdout.write("--- backup image\n");
     try {
-      await backupPhase(backupPlans, running, target, backupBuild, report);
+      await backupPhase(backupPlans, running, target, backupBuild, report, opts.marginS);
     } catch (e) {
       report("backup", { ok: false, check: "backup image phase", detail: `harness error: ${(e as Error).message}` });
     }
