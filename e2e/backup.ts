@@ -176,9 +176,13 @@ function bindsOf(p: ContainerPlan): Map<string, string> {
   return out;
 }
 
-/** Owner, mode, size and sha256 of the named files under `dir`, one sorted line each, read as root from a one-off container (the volume mounted read-only). */
+/**
+ * Owner, mode, size and sha256 of the named files under the volume, one line each, read as root
+ * from a one-off container (the volume mounted read-only). A directory is its owner and mode only:
+ * the service may have added files since the backup, and a directory's size never shrinks.
+ */
 async function statFiles(volume: string, names: readonly string[]): Promise<{ code: number; out: string }> {
-  const script = names.map((n) => `f="/d/${n}"; printf '%s %s %s ' "${n}" "$(stat -c '%u:%g %a %s' "$f")" "$(sha256sum < "$f" | cut -c1-16)"; echo`).join("; ");
+  const script = names.map((n) => `f="/d/${n}"; if [ -d "$f" ]; then printf '%s %s dir\\n' "${n}" "$(stat -c '%u:%g %a' "$f")"; else printf '%s %s %s\\n' "${n}" "$(stat -c '%u:%g %a %s' "$f")" "$(sha256sum < "$f" | cut -c1-16)"; fi`).join("; ");
   const r = await docker(["run", "--rm", "--label", `${PROJECT_LABEL}=${PROJECT}`, "--network", "none", "--user", "0:0", "-v", `${volume}:/d:ro`, "--entrypoint", "sh", BACKUP_IMAGE, "-c", `set -e; ${script}`]);
   return { code: r.code, out: (r.stdout + r.stderr).trim() };
 }
@@ -188,8 +192,8 @@ async function statFiles(volume: string, names: readonly string[]): Promise<{ co
  * volume, run the printed `docker run` with this run's repository volume, data volume and image in
  * place of its placeholders (RESTIC_PASSWORD from the backup container's environment, as the
  * operator's shell would hold it), start the service again. Asserted: the command exits 0, the
- * private files are back with the service's UID, mode and content and the one-off's group (as
- * restore.sh says: restic as non-root cannot chown to another group), and the service becomes
+ * volume's root, the probe file, `.erlang.cookie` and `mnesia/` are back with their owner, group,
+ * mode and content (sha256; directories: owner, group and mode), and the service becomes
  * healthy on the restored data (RabbitMQ refuses an `.erlang.cookie` that is not private).
  */
 async function restoreFilesInPlace(
@@ -209,7 +213,7 @@ async function restoreFilesInPlace(
   // The repository volume holds the repository at its mount path; the command mounts it at RESTIC_REPOSITORY.
   if (repoMount !== repoDir) return [fail(check, `the repository ${repoDir} is below its volume's mount ${repoMount}: the printed -v <repo volume>:${repoDir} would not find it`)];
   const args = m[1].replace(/<repo volume>/g, repoVolume).replace(/<data volume>/g, dataVolume).replace(/<backup image>/g, BACKUP_IMAGE).split(/\s+/);
-  const probes = [PROBE_TABLE, ".erlang.cookie"];
+  const probes = [".", PROBE_TABLE, ".erlang.cookie", "mnesia"];
   const before = await statFiles(dataVolume, probes);
   if (before.code !== 0) return [fail(check, `the private files before the restore: ${oneLine(before.out)}`)];
   const stop = await docker(["stop", "-t", "30", db.name], 60_000);
@@ -222,13 +226,10 @@ async function restoreFilesInPlace(
     const r = await runCmd(DOCKER, ["run", ...args], { timeoutMs: 300_000, env: { RESTIC_PASSWORD: env.get("RESTIC_PASSWORD") ?? "" } });
     const restoredIn = ((Date.now() - t) / 1000).toFixed(0);
     const after = await statFiles(dataVolume, probes);
-    // restore.sh promises: owned by the service's UID, with the one-off's group (`--user uid:gid`);
-    // restic run as non-root cannot chown to another group. Everything else is as it was.
-    const group = /--user \d+:(\d+)/.exec(m[1])?.[1];
-    const expected = before.out.split("\n").map((l) => l.replace(/^(\S+ \d+):\d+/, `$1:${group}`)).join("\n");
-    out.push(r.code === 0 && after.code === 0 && group !== undefined && after.out === expected
-      ? pass("the printed docker run restores the emptied data volume: the private files back with their owner, mode and content", `docker run ${oneLine(args.join(" "), 260)}: exit 0 in ${restoredIn} s; before: ${oneLine(before.out, 200)}; after: ${oneLine(after.out, 200)} (uid:gid mode size sha256; the group is the one-off's ${group}, as restore.sh says)`)
-      : fail("the printed docker run restores the emptied data volume", `exit ${r.code}: ${oneLine(r.stderr + r.stdout, 400)}; before: ${oneLine(before.out, 200)}; after: ${oneLine(after.out, 200)}; expected: ${oneLine(expected, 200)}`));
+    // restore.sh promises the files as they were backed up: owner, group, mode and content.
+    out.push(r.code === 0 && after.code === 0 && after.out === before.out
+      ? pass("the printed docker run restores the emptied data volume: the private files back with their owner, group, mode and content", `docker run ${oneLine(args.join(" "), 300)}: exit 0 in ${restoredIn} s; ${oneLine(after.out, 300)} (uid:gid mode size sha256, as before)`)
+      : fail("the printed docker run restores the emptied data volume", `exit ${r.code}: ${oneLine(r.stderr + r.stdout, 400)}; before: ${oneLine(before.out, 200)}; after: ${oneLine(after.out, 200)}`));
   } finally {
     const since = Date.now();
     const start = await docker(["start", db.name]);
@@ -357,10 +358,9 @@ export async function backupPhase(
         ? pass("restore verify inside the container: the files snapshot restored into a scratch directory, verified", `${((Date.now() - t) / 1000).toFixed(0)} s: ${n} file(s) restored; the snapshot holds ${oneLine(ls.out, 300)} (private to the service's UID)`)
         : fail("restore verify inside the container (files)", `exit ${ver.code}, ${n} file(s), the 0600 probe in the snapshot: ${hasProbe} (${oneLine(ls.out, 200)}): ${oneLine(ver.out, 600)}`));
       // In place, files go back from a one-off container (the volume is read-only here): the
-      // refusal names it with this container's UID and group.
+      // refusal names it, restic as root with three capabilities, restoring below a tmpfs.
       const full = await sh(p.name, "bulwark-backup restore full", 120_000);
-      const uidGid = String(p.createBody.User ?? "");
-      report(subject, full.code !== 0 && full.out.includes(`docker run --rm --user ${uidGid} `) && new RegExp(`--no-lock --no-cache restore \\w+ --target / --include ${dir}`).test(full.out)
+      report(subject, full.code !== 0 && full.out.includes("docker run --rm --user 0:0 --cap-drop ALL --cap-add CHOWN --cap-add DAC_OVERRIDE --cap-add FOWNER ") && full.out.includes(`-v <data volume>:/restore${dir} `) && new RegExp(`--no-lock --no-cache restore \\w+ --target /restore --include ${dir}`).test(full.out)
         ? pass("restore full (files) refuses in place and names the one-off docker run that restores the volume", oneLine(full.out.slice(full.out.indexOf("Stop the service")), 300))
         : fail("restore full (files) names the one-off docker run", `exit ${full.code}: ${oneLine(full.out, 600)}`));
       for (const r of await restoreFilesInPlace(p, db, full.out, run.dataPath ?? "", env, marginS)) report(subject, r);
