@@ -27,9 +27,10 @@
  * restores the full backup + WAL/binlog into a scratch server inside the read-only container and
  * finds rows 1-4 (the 4th only through the log replay). Files (koha's rabbitmq_backup): `restore
  * verify` restores the snapshot into a scratch directory; `restore full` refuses in place and
- * prints a one-off `docker run`, which is then run as printed (placeholders filled with this run's
- * volumes and image): the service stopped, its data volume emptied, the files restored, and the
- * service healthy again on them, its private files back with their owner, mode and content.
+ * prints `docker stop && docker run && docker start` with this host's names, which is then run as
+ * printed (the image under its local e2e name): the service stopped, its data volume emptied, the
+ * files restored, and the service healthy again on them, its private files back with their owner,
+ * group, mode and content.
  * Not asserted: the scheduled 30 s ships, the 6-hourly fulls and the drill (their timing is proven
  * by npm run drill on the host); restarts of this container.
  */
@@ -188,10 +189,14 @@ async function statFiles(volume: string, names: readonly string[]): Promise<{ co
 }
 
 /**
- * The files restore as `restore full` prints it, run for real: stop the service, empty its data
- * volume, run the printed `docker run` with this run's repository volume, data volume and image in
- * place of its placeholders (RESTIC_PASSWORD from the backup container's environment, as the
- * operator's shell would hold it), start the service again. Asserted: the command exits 0, the
+ * The files restore as `restore full` prints it, run for real: `docker stop <service> && docker run
+ * … && docker start <service>`, with the names the plan gave the backup container
+ * (BULWARK_RESTORE_*). The names are asserted first: the printed service is the datastore's
+ * container, the volumes are the ones its data and the backup container's repository live on
+ * (e2e names: the harness prefixes containers and volumes with bwe2e-, and runs the backup image
+ * under its local name). Then the restore: stop the service, empty its data volume, run the
+ * printed `docker run` (RESTIC_PASSWORD from the backup container's environment, as the
+ * operator's shell would hold it), start the service. Asserted: the command exits 0, the
  * volume's root, the probe file, `.erlang.cookie` and `mnesia/` are back with their owner, group,
  * mode and content (sha256; directories: owner, group and mode), and the service becomes
  * healthy on the restored data (RabbitMQ refuses an `.erlang.cookie` that is not private).
@@ -200,25 +205,38 @@ async function restoreFilesInPlace(
   p: ContainerPlan, db: ContainerPlan, printed: string, dataPath: string, env: ReadonlyMap<string, string>, marginS: number,
 ): Promise<Result[]> {
   const check = "the printed one-off docker run restores the files in place: the service healthy again on them";
-  const m = /docker run (.*?) \(RESTIC_PASSWORD set/.exec(printed);
+  const m = /docker stop (\S+) && docker run (.*?) && docker start (\S+) \(RESTIC_PASSWORD set/.exec(printed);
   const repoDir = env.get("RESTIC_REPOSITORY") ?? "";
   const mine = bindsOf(p);
   const repoMount = [...mine.keys()].filter((d) => repoDir === d || repoDir.startsWith(`${d}/`)).sort((a, b) => b.length - a.length)[0];
   const filesPath = env.get("BULWARK_FILES_PATH") ?? "";
   const dataVolume = bindsOf(db).get(dataPath);
   if (!m || !repoMount || !dataVolume || mine.get(filesPath) !== dataVolume) {
-    return [fail(check, `cannot fill the command in: printed ${m ? "a docker run" : "no docker run"}; repository mount ${repoMount ?? "none"}; data volume at ${dataPath}: ${dataVolume ?? "none"}, mounted in the backup container at ${filesPath}: ${mine.get(filesPath) ?? "none"}`)];
+    return [fail(check, `cannot read the command: printed ${m ? "docker stop/run/start" : "no docker stop && docker run && docker start"}; repository mount ${repoMount ?? "none"}; data volume at ${dataPath}: ${dataVolume ?? "none"}, mounted in the backup container at ${filesPath}: ${mine.get(filesPath) ?? "none"}`)];
   }
   const repoVolume = mine.get(repoMount) as string;
   // The repository volume holds the repository at its mount path; the command mounts it at RESTIC_REPOSITORY.
   if (repoMount !== repoDir) return [fail(check, `the repository ${repoDir} is below its volume's mount ${repoMount}: the printed -v <repo volume>:${repoDir} would not find it`)];
-  const args = m[1].replace(/<repo volume>/g, repoVolume).replace(/<data volume>/g, dataVolume).replace(/<backup image>/g, BACKUP_IMAGE).split(/\s+/);
+  const [, stopName, runArgs, startName] = m;
+  const synthesizedImage = env.get("BULWARK_RESTORE_IMAGE") ?? "";
+  const named = [
+    [`the service container (docker stop and start)`, `${PREFIX}${stopName} and ${PREFIX}${startName}`, `${db.name} and ${db.name}`],
+    [`the repository volume`, runArgs.includes(`-v ${repoVolume}:${repoDir}:ro `) ? repoVolume : `not -v ${repoVolume}:${repoDir}:ro`, repoVolume],
+    [`the data volume`, runArgs.includes(`-v ${dataVolume}:/restore${filesPath} `) ? dataVolume : `not -v ${dataVolume}:/restore${filesPath}`, dataVolume],
+    [`the backup image`, synthesizedImage !== "" && runArgs.includes(` ${synthesizedImage} `) ? synthesizedImage : `not ${synthesizedImage || "(no BULWARK_RESTORE_IMAGE)"}`, p.applied.find((a) => a.startsWith("image "))?.split(" ")[1] ?? "?"],
+  ] as const;
+  const wrong = named.filter(([, got, want]) => got !== want);
+  const out: Result[] = [wrong.length === 0
+    ? pass("the printed command names this host's service, volumes and image", named.map(([what, got]) => `${what}: ${got}`).join("; "))
+    : fail("the printed command names this host's service, volumes and image", wrong.map(([what, got, want]) => `${what}: ${got}, want ${want}`).join("; "))];
+  if (wrong.length > 0) return out;
+  // The image under its local e2e name (the substitution every container gets).
+  const args = runArgs.replace(` ${synthesizedImage} `, ` ${BACKUP_IMAGE} `).split(/\s+/);
   const probes = [".", PROBE_TABLE, ".erlang.cookie", "mnesia"];
   const before = await statFiles(dataVolume, probes);
-  if (before.code !== 0) return [fail(check, `the private files before the restore: ${oneLine(before.out)}`)];
+  if (before.code !== 0) return [...out, fail(check, `the private files before the restore: ${oneLine(before.out)}`)];
   const stop = await docker(["stop", "-t", "30", db.name], 60_000);
-  if (stop.code !== 0) return [fail(check, `docker stop ${db.name}: ${oneLine(stop.stderr)}`)];
-  const out: Result[] = [];
+  if (stop.code !== 0) return [...out, fail(check, `docker stop ${db.name}: ${oneLine(stop.stderr)}`)];
   try {
     const wipe = await docker(["run", "--rm", "--label", `${PROJECT_LABEL}=${PROJECT}`, "--network", "none", "--user", "0:0", "-v", `${dataVolume}:/d`, "--entrypoint", "sh", BACKUP_IMAGE, "-c", "find /d -mindepth 1 -delete && find /d -mindepth 1 | wc -l"]);
     if (wipe.code !== 0 || wipe.stdout.trim() !== "0") return [fail(check, `emptying ${dataVolume}: exit ${wipe.code}, ${oneLine(wipe.stdout + wipe.stderr)}`)];
@@ -358,9 +376,10 @@ export async function backupPhase(
         ? pass("restore verify inside the container: the files snapshot restored into a scratch directory, verified", `${((Date.now() - t) / 1000).toFixed(0)} s: ${n} file(s) restored; the snapshot holds ${oneLine(ls.out, 300)} (private to the service's UID)`)
         : fail("restore verify inside the container (files)", `exit ${ver.code}, ${n} file(s), the 0600 probe in the snapshot: ${hasProbe} (${oneLine(ls.out, 200)}): ${oneLine(ver.out, 600)}`));
       // In place, files go back from a one-off container (the volume is read-only here): the
-      // refusal names it, restic as root with three capabilities, restoring below a tmpfs.
+      // refusal names it (service stopped, then restic as root with three capabilities, restoring
+      // below a tmpfs, then the service started).
       const full = await sh(p.name, "bulwark-backup restore full", 120_000);
-      report(subject, full.code !== 0 && full.out.includes("docker run --rm --user 0:0 --cap-drop ALL --cap-add CHOWN --cap-add DAC_OVERRIDE --cap-add FOWNER ") && full.out.includes(`-v <data volume>:/restore${dir} `) && new RegExp(`--no-lock --no-cache restore \\w+ --target /restore --include ${dir}`).test(full.out)
+      report(subject, full.code !== 0 && full.out.includes("docker run --rm --user 0:0 --cap-drop ALL --cap-add CHOWN --cap-add DAC_OVERRIDE --cap-add FOWNER ") && new RegExp(`-v \\S+:/restore${dir} `).test(full.out) && new RegExp(`--no-lock --no-cache restore \\w+ --target /restore --include ${dir}`).test(full.out)
         ? pass("restore full (files) refuses in place and names the one-off docker run that restores the volume", oneLine(full.out.slice(full.out.indexOf("Stop the service")), 300))
         : fail("restore full (files) names the one-off docker run", `exit ${full.code}: ${oneLine(full.out, 600)}`));
       for (const r of await restoreFilesInPlace(p, db, full.out, run.dataPath ?? "", env, marginS)) report(subject, r);

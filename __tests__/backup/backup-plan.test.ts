@@ -136,6 +136,31 @@ describe("BackupPlan", () => {
     expect(filesBackupUser("1000:1000")).toBe("1000:10001");
   });
 
+  test("a files backup container knows the names its restore needs on the host: service container, data and repository volumes, image", () => {
+    const s = dockerTestStack();
+    const db = mariadb(s);
+    plan(s).addFiles(db, "data");
+    const json: Json = synthStackJson(s.stack);
+    const c = json.resource.docker_container.mariadb_backup;
+    const env = (c.env as string[]).filter((e) => e.startsWith("BULWARK_RESTORE_"));
+    expect(env).toEqual([
+      "BULWARK_RESTORE_DATA_VOLUME=${docker_volume.mariadb_data.name}",
+      `BULWARK_RESTORE_IMAGE=${json.resource.docker_image.mariadb_backup.name}`,
+      "BULWARK_RESTORE_REPO_VOLUME=${docker_volume.mariadb_backup_repo.name}",
+      "BULWARK_RESTORE_SERVICE_CONTAINER=mariadb",
+    ]);
+    expect(json.resource.docker_container.mariadb.name).toBe("mariadb");
+    expect(json.resource.docker_image.mariadb_backup.name).toMatch(/^bulwark\/backup:[0-9a-f]{12}$/);
+    expect(c.volumes).toContainEqual({ volume_name: "${docker_volume.mariadb_backup_repo.name}", container_path: "/var/lib/bulwark-backup-repo" });
+  });
+
+  test("a datastore backup restores through the engine's own commands: no files restore names", () => {
+    const s = dockerTestStack();
+    plan(s).addDatastore(mariadb(s), { user: "bulwark_backup", password: Secret.named("db_backup_password", "backup user") });
+    const c = (synthStackJson(s.stack) as Json).resource.docker_container.mariadb_backup;
+    expect((c.env as string[]).filter((e) => e.startsWith("BULWARK_RESTORE_"))).toEqual([]);
+  });
+
   test("the image's state, repo and metrics directories are group-writable for the backup group (a files backup writes them as another UID)", () => {
     const dockerfile = readFileSync(join(__dirname, "../../backup/image/Dockerfile"), "utf8");
     expect(dockerfile).toMatch(/chmod 2770 \/var\/lib\/bulwark-backup \/var\/lib\/bulwark-backup-repo/);

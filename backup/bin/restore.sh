@@ -334,7 +334,11 @@ case "$ENGINE" in
       # (/mnt, /mnt/data) somewhere writable. As a non-root UID, restic cannot set another group:
       # measured on Docker 20.10 with restic 0.14, the files came back with the one-off's group.
       p="$(jq -r '.path' "$full_dir/meta.json")"
-      die "files are not restored in place from here: $p is mounted read-only in this container. Stop the service, then run the backup image once with the data volume writable and the repository volume read-only: docker run --rm --user 0:0 --cap-drop ALL --cap-add CHOWN --cap-add DAC_OVERRIDE --cap-add FOWNER --security-opt no-new-privileges:true --network none --read-only --tmpfs /restore -e RESTIC_PASSWORD -v <repo volume>:$RESTIC_REPOSITORY:ro -v <data volume>:/restore$p --entrypoint restic <backup image> -r $RESTIC_REPOSITORY --no-lock --no-cache restore $full_id --target /restore --include $p (RESTIC_PASSWORD set in your shell; docker volume ls names the volumes). The files come back as they were backed up: owners, groups, modes and times included."
+      # The names come from the plan (BackupPlan.addFiles); without them, placeholders.
+      svc_c="${BULWARK_RESTORE_SERVICE_CONTAINER:-<service container>}"
+      repo_v="${BULWARK_RESTORE_REPO_VOLUME:-<repo volume>}"; data_v="${BULWARK_RESTORE_DATA_VOLUME:-<data volume>}"
+      image="${BULWARK_RESTORE_IMAGE:-<backup image>}"
+      die "files are not restored in place from here: $p is mounted read-only in this container. Stop the service, run the backup image once with the data volume writable and the repository volume read-only, start the service again: docker stop $svc_c && docker run --rm --user 0:0 --cap-drop ALL --cap-add CHOWN --cap-add DAC_OVERRIDE --cap-add FOWNER --security-opt no-new-privileges:true --network none --read-only --tmpfs /restore -e RESTIC_PASSWORD -v $repo_v:$RESTIC_REPOSITORY:ro -v $data_v:/restore$p --entrypoint restic $image -r $RESTIC_REPOSITORY --no-lock --no-cache restore $full_id --target /restore --include $p && docker start $svc_c (RESTIC_PASSWORD set in your shell). The files come back as they were backed up: owners, groups, modes and times included."
     fi ;;
 esac
 extra_json="$(jq -n --argjson c "$checks" --argjson t "$tables_json" --argjson s "$smoke_json" --arg p "$plan" '{plan:$p, checksums:$c, tables:$t, smoke:$s}')"

@@ -243,7 +243,19 @@ export class BackupPlan extends Construct {
     if (!(service instanceof HardenedContainer)) this.fail(prop, "got no HardenedContainer", "pass the service's HardenedContainer");
     const facts: BackupSpec = { engine: "files", volume, changeLog: { kind: "none", why: "plain files" } };
     validateBackupSpec(facts, `${this.where}: ${prop}`, (service.service.dataVolumes ?? []).map((d) => d.name));
-    return this.addContainer(service, facts, { BULWARK_ENGINE: "files", BULWARK_PITR: "0", BULWARK_FILES_PATH: `/mnt/data/${volume}` }, {}, true, filesBackupUser(service.service.user));
+    const c = this.addContainer(service, facts, { BULWARK_ENGINE: "files", BULWARK_PITR: "0", BULWARK_FILES_PATH: `/mnt/data/${volume}` }, {}, true, filesBackupUser(service.service.user));
+    // A files restore runs from a one-off container (this one mounts the data read-only): with
+    // these names `restore full` prints it ready to run on this host (backup/bin/restore.sh).
+    c.addEnvironment("BULWARK_RESTORE_SERVICE_CONTAINER", service.service.name)
+      .addEnvironment("BULWARK_RESTORE_DATA_VOLUME", service.dataVolume(volume).name)
+      .addEnvironment("BULWARK_RESTORE_REPO_VOLUME", c.dataVolume("repo").name)
+      .addEnvironment("BULWARK_RESTORE_IMAGE", this.imageName);
+    return c;
+  }
+
+  /** The backup image's name and tag: the repository, then the build context's hash (a changed script is a new image). */
+  private get imageName(): string {
+    return `${this.props.image?.repository ?? "bulwark/backup"}:${this.contextHash.slice(0, 12)}`;
   }
 
   private addContainer(target: HardenedContainer, facts: BackupSpec, env: Record<string, string>, secrets: Record<string, SecretRef>, mount: boolean, user: string = BACKUP_USER): HardenedContainer {
@@ -338,7 +350,7 @@ export class BackupPlan extends Construct {
       context: p.image?.context ?? DEFAULT_CONTEXT,
       dockerfile: "image/Dockerfile",
       buildArgs: { BASE_IMAGE: p.image?.baseImage ?? "debian:bookworm-slim", ...versions },
-      tag: [`${repository}:${this.contextHash.slice(0, 12)}`],
+      tag: [this.imageName],
       label: { "org.bulwark.backup.context-sha256": this.contextHash },
     });
     c.image.triggers = { context_sha256: this.contextHash };
