@@ -32,6 +32,9 @@
  * (the service is asserted running; the webapp stand-in's health is proven by the main e2e).
  */
 import { randomBytes } from "crypto";
+import { mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 import * as http from "http";
 import { App, TerraformStack, Testing } from "cdktf";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
@@ -61,7 +64,17 @@ const configText = (round: number) => `greeting: hello ${round}\nliteral: \${not
 
 /** The synthesized stack of the check (round 2 changes the config file: a replacement). */
 export function synthUploadsStack(round = 1): Json {
-  const app = Testing.app() as App;
+  // Testing.app() would leave a cdktf.outdir.* directory in the temp directory at every call.
+  const outdir = mkdtempSync(join(tmpdir(), "bulwark-e2e-uploads-"));
+  try {
+    return synthInto(outdir, round);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function synthInto(outdir: string, round: number): Json {
+  const app = Testing.app({ outdir }) as App;
   const stack = new TerraformStack(app, "uploads");
   new DockerProvider(stack, "docker", { host: `unix://${SOCKET}` });
   const topology = new NetworkTopology(stack, "network", { prefix: "uploads" });
