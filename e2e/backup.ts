@@ -239,7 +239,10 @@ async function restoreFilesInPlace(
   if (stop.code !== 0) return [...out, fail(check, `docker stop ${db.name}: ${oneLine(stop.stderr)}`)];
   try {
     const wipe = await docker(["run", "--rm", "--label", `${PROJECT_LABEL}=${PROJECT}`, "--network", "none", "--user", "0:0", "-v", `${dataVolume}:/d`, "--entrypoint", "sh", BACKUP_IMAGE, "-c", "find /d -mindepth 1 -delete && find /d -mindepth 1 | wc -l"]);
-    if (wipe.code !== 0 || wipe.stdout.trim() !== "0") return [fail(check, `emptying ${dataVolume}: exit ${wipe.code}, ${oneLine(wipe.stdout + wipe.stderr)}`)];
+    if (wipe.code !== 0 || wipe.stdout.trim() !== "0") {
+      out.push(fail(check, `emptying ${dataVolume}: exit ${wipe.code}, ${oneLine(wipe.stdout + wipe.stderr)}`));
+      return out; // the finally block still starts the service and reports it
+    }
     const t = Date.now();
     const r = await runCmd(DOCKER, ["run", ...args], { timeoutMs: 300_000, env: { RESTIC_PASSWORD: env.get("RESTIC_PASSWORD") ?? "" } });
     const restoredIn = ((Date.now() - t) / 1000).toFixed(0);

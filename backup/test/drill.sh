@@ -154,7 +154,9 @@ expect_eq "files verify restores every file" "$(jq -r '.checksums.files // .chec
 snap="$(with_env "$T/files.env" restic --no-cache -q snapshots --json --tag service=files,kind=full | jq -r '.[-1].short_id')"
 expect_eq "files snapshot holds the private file" "$(with_env "$T/files.env" restic --no-cache -q ls "$snap" | grep -c "^$T/files/data/sub/cookie$")" "1"
 if run "$T/files.env" restore full 2>"$T/files-inplace.log"; then bad "files restore full in place did not refuse"
-elif grep -q -- "--no-lock --no-cache restore $snap --target /restore --include $T/files/data" "$T/files-inplace.log"; then ok "files restore full refuses in place and names the one-off restore"
+elif grep -q -- "--no-lock --no-cache restore $snap --target /restore --include $T/files/data" "$T/files-inplace.log" \
+  && grep -q -- "docker stop <service container> && docker run .* -v <data volume>:/restore$T/files/data .* <backup image> " "$T/files-inplace.log"; then
+  ok "files restore full refuses in place and names the one-off restore (placeholders: the drill's env has no BULWARK_RESTORE_* names)"
 else bad "files restore full: $(tail -n 1 "$T/files-inplace.log")"; fi
 
 # --- failure drills: each must fail loudly ------------------------------------------------------

@@ -67,7 +67,7 @@ export interface BackupImageOptions {
   readonly context?: string;
   /** Base image (a local image needs no registry, e.g. the e2e tier's debootstrap import). @default "debian:bookworm-slim" */
   readonly baseImage?: string;
-  /** Image repository name. @default "bulwark/backup" */
+  /** Image repository name. @default DEFAULT_BACKUP_REPOSITORY ("bulwark/backup") */
   readonly repository?: string;
 }
 
@@ -108,6 +108,8 @@ export interface DatastoreBackupOptions {
   readonly smokeQueries?: readonly string[];
 }
 
+/** The backup image's repository name when `image.repository` is not given. */
+export const DEFAULT_BACKUP_REPOSITORY = "bulwark/backup";
 export const DEFAULT_FULL_EVERY = Duration.hours(6);
 export const DEFAULT_KEEP_WITHIN = Duration.hours(720);
 export const DEFAULT_KEEP_DAILY = 30;
@@ -253,9 +255,14 @@ export class BackupPlan extends Construct {
     return c;
   }
 
-  /** The backup image's name and tag: the repository, then the build context's hash (a changed script is a new image). */
+  /** The backup image's repository and tag: the build context's hash (a changed script is a new image). */
+  private get image(): { readonly repository: string; readonly tag: string } {
+    return { repository: this.props.image?.repository ?? DEFAULT_BACKUP_REPOSITORY, tag: this.contextHash.slice(0, 12) };
+  }
+
+  /** `repository:tag` of the backup image. */
   private get imageName(): string {
-    return `${this.props.image?.repository ?? "bulwark/backup"}:${this.contextHash.slice(0, 12)}`;
+    return `${this.image.repository}:${this.image.tag}`;
   }
 
   private addContainer(target: HardenedContainer, facts: BackupSpec, env: Record<string, string>, secrets: Record<string, SecretRef>, mount: boolean, user: string = BACKUP_USER): HardenedContainer {
@@ -305,11 +312,10 @@ export class BackupPlan extends Construct {
       allEnv.BULWARK_OFFSITE_REPOSITORY = p.offsite.repository;
       Object.assign(secretEnv, p.offsite.credentials ?? {});
     }
-    const repository = p.image?.repository ?? "bulwark/backup";
     const first = this.containers.size === 0;
     const spec: ServiceSpec = {
       name,
-      image: { repository, tag: this.contextHash.slice(0, 12) },
+      image: this.image,
       // It holds a copy of every datastore it backs up: a datastore itself, so NET-001 and the
       // construct keep it on internal networks only.
       role: "datastore",
