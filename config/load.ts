@@ -5,14 +5,15 @@
  * once. `loadConfig` does the same for a schema of your own (SharedConfigSchema extended).
  */
 import { readFileSync } from "fs";
-import { join } from "path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
+import { packagePath } from "../knowledge/package-files";
 import { DeploymentConfigSchema, type DeploymentConfig } from "./schema";
 import { imagePinProblems, issueProblems, noStackProblem, requirementProblems, type StackRules } from "./checks";
 import { STACK_KINDS } from "../stacks/catalog";
 
-export const EXAMPLE_CONFIG_PATH = join(__dirname, "deployment.example.yaml");
+/** The embedded example configuration, shipped with the package (knowledge/package-files.ts finds it from the sources and the compiled library). */
+export const EXAMPLE_CONFIG_PATH = packagePath("config", "deployment.example.yaml");
 
 /** A configuration problem; the message is for people and lists every issue. */
 export class ConfigError extends Error {}

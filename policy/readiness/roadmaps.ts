@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
+import { packagePath } from "../../knowledge/package-files";
 import { isKnownRuleId } from "../catalog";
 import { DrillCatalogSchema, RoadmapSchema, type Drill, type Item, type Phase, type Roadmap } from "./schema";
 
@@ -19,10 +20,10 @@ export class ReadinessError extends Error {
 }
 
 /**
- * Where the roadmaps live: `docs/roadmaps/` of this package (shipped with it, package.json `files`).
- * Two levels up from policy/readiness/, and from the packed CLI bundle in dist/cli/ (scripts/build-cli.js).
+ * Where the roadmaps live: `docs/roadmaps/` of this package (shipped with it, package.json `files`),
+ * found from the sources, the CLI bundle and the compiled library alike (knowledge/package-files.ts).
  */
-export const ROADMAP_DIR = path.join(__dirname, "..", "..", "docs", "roadmaps");
+export const ROADMAP_DIR = packagePath("docs", "roadmaps");
 /** The drill catalog's file name inside ROADMAP_DIR; every other `*.yaml` there is a roadmap. */
 export const DRILL_CATALOG_FILE = "drills.yaml";
 

@@ -17,20 +17,14 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import packageJson from "../../package.json";
+import { packageInfo, type PackageInfo } from "../../knowledge/package-files";
 import { CATALOG } from "../catalog";
 import type { Report } from "../engine";
 import type { RuleMeta, Severity } from "../types";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
-interface PackageJson {
-  readonly version: string;
-  readonly homepage?: string;
-  readonly repository?: string | { readonly url?: string };
-}
-
-const pkg = packageJson as PackageJson;
+const pkg = packageInfo();
 
 export const TOOL_NAME = "bulwark";
 export const TOOL_VERSION: string = pkg.version;
@@ -38,7 +32,7 @@ export const TOOL_VERSION: string = pkg.version;
 /** Where people learn about the tool: package.json `homepage`, else its repository URL. */
 export const TOOL_INFORMATION_URI: string | undefined = informationUri(pkg);
 
-function informationUri(p: PackageJson): string | undefined {
+function informationUri(p: PackageInfo): string | undefined {
   const candidates = [p.homepage, typeof p.repository === "string" ? p.repository : p.repository?.url];
   for (const c of candidates) {
     if (!c) continue;
