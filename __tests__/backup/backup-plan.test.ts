@@ -1,12 +1,14 @@
-import { BackupPlan, BACKUP_METRICS_PATH, BACKUP_REPOSITORY_PATH, filesBackupUser } from "../../constructs/backup/backup-plan";
+import { App, TerraformStack } from "cdktf";
+import { BackupPlan, BACKUP_METRICS_PATH, BACKUP_REPOSITORY_PATH, DEFAULT_BACKUP_CONTEXT, defaultBackupContext, filesBackupUser } from "../../constructs/backup/backup-plan";
 import { Secret } from "../../constructs/core/secret";
 import { HardenedContainer } from "../../constructs/docker/hardened-container";
 import { mariadbProfile } from "../../constructs/profiles/mariadb";
 import { postgresProfile } from "../../constructs/profiles/postgres";
 import { Duration } from "../../constructs/service/units";
 import { synthStackJson } from "../../policy/testing";
-import { readFileSync } from "fs";
-import { join } from "path";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { dirname, join } from "path";
 import { dockerTestStack } from "../helpers/stack";
 
 type Json = Record<string, any>;
@@ -195,6 +197,42 @@ describe("BackupPlan", () => {
     for (const dir of ["/var/lib/bulwark-backup", BACKUP_REPOSITORY_PATH, BACKUP_METRICS_PATH]) {
       expect([dir, new RegExp(`mkdir -p [^\n]*${dir}( |$)`, "m").test(dockerfile)]).toEqual([dir, true]);
       expect([dir, new RegExp(`chown 10001:10001 [^\n]*${dir}( |$)`, "m").test(dockerfile)]).toEqual([dir, true]);
+    }
+  });
+});
+
+describe("defaultBackupContext: the package's backup/ as Terraform sees it from the stack's directory", () => {
+  let project = "";
+  beforeAll(() => {
+    project = mkdtempSync(join(tmpdir(), "bulwark-context-"));
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  const contextFor = (outdir: string, backupDir: string, stackId = "koha") => {
+    mkdirSync(dirname(outdir), { recursive: true }); // App creates its outdir, not the parents
+    const app = new App({ outdir });
+    return defaultBackupContext(new TerraformStack(app, stackId), backupDir);
+  };
+
+  test("an app in a project that installed bulwark: the path into node_modules, the same on every machine", () => {
+    const backupDir = join(project, "node_modules", "bulwark", "backup");
+    expect(contextFor(join(project, "cdktf.out"), backupDir)).toBe("${path.module}/../../../node_modules/bulwark/backup");
+    expect(contextFor(join(project, "infra", "cdktf.out"), backupDir, "db")).toBe("${path.module}/../../../../node_modules/bulwark/backup");
+  });
+
+  test("this repository: its cdktf.out gives DEFAULT_BACKUP_CONTEXT, examples/web-api's own outdir the longer way up", () => {
+    const backupDir = join(project, "backup");
+    expect(contextFor(join(project, "cdktf.out"), backupDir)).toBe(DEFAULT_BACKUP_CONTEXT);
+    expect(DEFAULT_BACKUP_CONTEXT).toBe("${path.module}/../../../backup");
+    expect(contextFor(join(project, "examples", "web-api", "cdktf.out"), backupDir, "web-api")).toBe("${path.module}/../../../../../backup");
+  });
+
+  test("an outdir outside the project (a test's temporary directory) keeps DEFAULT_BACKUP_CONTEXT", () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), "bulwark-context-elsewhere-"));
+    try {
+      expect(contextFor(join(elsewhere, "cdktf.out"), join(project, "node_modules", "bulwark", "backup"))).toBe(DEFAULT_BACKUP_CONTEXT);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
     }
   });
 });

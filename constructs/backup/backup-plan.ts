@@ -19,8 +19,10 @@
  */
 import { createHash } from "crypto";
 import { readdirSync, readFileSync, statSync } from "fs";
-import { join, relative } from "path";
+import { join, relative, resolve, sep } from "path";
+import { App, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { packagePath } from "../../knowledge/package-files";
 import { HardenedContainer, type MountableVolume } from "../docker/hardened-container";
 import type { HardenedNetwork } from "../docker/network-topology";
 import { HealthProbe } from "../service/health";
@@ -61,8 +63,9 @@ export interface OffsiteRepository {
 
 export interface BackupImageOptions {
   /**
-   * The build context: the repository's `backup/` directory, as Terraform sees it.
-   * @default "${path.module}/../../../backup" (cdktf.out/stacks/<stack>/ → repository root)
+   * The build context: the package's `backup/` directory, as Terraform sees it from the stack's directory.
+   * @default defaultBackupContext(plan): DEFAULT_BACKUP_CONTEXT ("${path.module}/../../../backup") in this
+   * repository's cdktf.out; `${path.module}/../../../node_modules/bulwark/backup` from an app in a project that installed bulwark
    */
   readonly context?: string;
   /** Base image (a local image needs no registry, e.g. the e2e tier's debootstrap import). @default "debian:bookworm-slim" */
@@ -142,8 +145,29 @@ export const BACKUP_REPOSITORY_PATH = "/var/lib/bulwark-backup-repo";
  * job writes its own files (`bulwark_<what>_<service>.prom`), so the writers never collide.
  */
 export const BACKUP_METRICS_PATH = "/var/lib/bulwark-metrics";
-const DEFAULT_CONTEXT = "${path.module}/../../../backup";
-const BACKUP_DIR = join(__dirname, "..", "..", "backup");
+/** The build context of a stack synthesized into this repository's cdktf.out/stacks/<stack>: the repository's backup/. */
+export const DEFAULT_BACKUP_CONTEXT = "${path.module}/../../../backup";
+/** The build context shipped with the package (sources and the compiled library alike: knowledge/package-files.ts). */
+const BACKUP_DIR = packagePath("backup");
+
+/**
+ * The default build context as Terraform sees it: the package's backup/ relative to the stack's
+ * directory (`<outdir>/stacks/<stack>`), so the JSON is the same on every machine with the same
+ * layout. From this repository's cdktf.out that is DEFAULT_BACKUP_CONTEXT; from an app in a
+ * project that installed bulwark, `${path.module}/../../../node_modules/bulwark/backup`. An outdir
+ * outside the project that holds the package (a test's temporary directory) keeps
+ * DEFAULT_BACKUP_CONTEXT: such a stack is never deployed from there (set `image.context` if it is).
+ */
+export function defaultBackupContext(scope: Construct, backupDir = BACKUP_DIR): string {
+  const parts = backupDir.split(sep);
+  const nm = parts.indexOf("node_modules");
+  // The project: the directory holding node_modules/ for an installed package, else the checkout.
+  const project = nm > 0 ? parts.slice(0, nm).join(sep) : resolve(backupDir, "..");
+  const stackDir = join(resolve(App.of(scope).outdir), "stacks", TerraformStack.of(scope).node.id);
+  const fromProject = relative(project, stackDir);
+  if (fromProject.startsWith("..") || fromProject === "" || resolve(fromProject) === fromProject) return DEFAULT_BACKUP_CONTEXT;
+  return `\${path.module}/${relative(stackDir, backupDir).split(sep).join("/")}`;
+}
 
 /** A hash of the files of the build context (backup/), so a changed script rebuilds the image. */
 export function backupContextHash(dir = BACKUP_DIR): string {
@@ -353,7 +377,7 @@ export class BackupPlan extends Construct {
     const c = new HardenedContainer(this, svc, { service: spec, networks: [p.network], owner: p.owner, restart: { policy: "unless-stopped" }, escapeHatches: egress });
     const versions = backupImageVersions();
     c.image.putBuildAttribute({
-      context: p.image?.context ?? DEFAULT_CONTEXT,
+      context: p.image?.context ?? defaultBackupContext(this),
       dockerfile: "image/Dockerfile",
       buildArgs: { BASE_IMAGE: p.image?.baseImage ?? "debian:bookworm-slim", ...versions },
       tag: [this.imageName],
