@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Builds the published CLI: policy/cli.ts and everything it imports from this repository, bundled
- * by esbuild into one CommonJS file, dist/cli/bulwark.js. The dependencies (yaml, zod, commander,
+ * Builds what `npm pack` ships besides the sources: the CLI, policy/cli.ts and everything it
+ * imports from this repository, bundled by esbuild into one CommonJS file, dist/cli/bulwark.js;
+ * and the library compiled to dist/lib/ (buildLibrary, below). The dependencies (yaml, zod, commander,
  * jsonc-parser, @cdktf/hcl2json) stay external and load from node_modules as usual.
  *
  * Why: an installed bulwark otherwise compiles ~200 TypeScript files through tsx at every start.
@@ -13,17 +14,19 @@
  * bundle only when it runs from an installed package (inside node_modules), and the sources
  * through tsx everywhere else.
  *
- * The bundle sits two levels below the package root, as the sources under policy/<dir>/ do, so
- * paths computed from `__dirname` (policy/readiness/roadmaps.ts: docs/roadmaps) stay right.
+ * Files read at run time (docs/roadmaps, backup/, config/, package.json) are found by walking up
+ * to the package's package.json (knowledge/package-files.ts), so neither output's depth matters.
  * Silent on success: `npm pack --json` prints its JSON on the same stdout.
  */
 "use strict";
 const fs = require("fs");
 const path = require("path");
+const { spawnSync } = require("child_process");
 
 const ROOT = path.resolve(__dirname, "..");
 const OUT_DIR = path.join(ROOT, "dist", "cli");
 const OUT_FILE = path.join(OUT_DIR, "bulwark.js");
+const LIB_DIR = path.join(ROOT, "dist", "lib");
 
 /** esbuild options shared by the CLI and the bench (scripts/bench.ts), so both measure one build. */
 function bundleOptions(entry, outfile) {
@@ -44,6 +47,28 @@ function build() {
   const esbuild = require("esbuild");
   fs.rmSync(OUT_DIR, { recursive: true, force: true });
   esbuild.buildSync(bundleOptions(path.join(ROOT, "policy", "cli.ts"), OUT_FILE));
+  buildLibrary();
+}
+
+/**
+ * The library (`import … from "bulwark"`, `bulwark/policy/jest`): index.ts and policy/jest.ts with
+ * everything they import, compiled by tsc to JavaScript plus declarations in dist/lib/
+ * (tsconfig.lib.json; package.json `main`, `types` and `exports` point there). Without it, a
+ * project of one's own could load the package only through tsx: ts-node, the cdktf template's
+ * runner, never compiles files under node_modules, and the project's own tsconfig would
+ * type-check bulwark's sources. Files the code reads at run time (docs/roadmaps, backup/, config/)
+ * are found from there by knowledge/package-files.ts.
+ */
+function buildLibrary() {
+  fs.rmSync(LIB_DIR, { recursive: true, force: true });
+  const tsc = require.resolve("typescript/bin/tsc");
+  const r = spawnSync(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.lib.json")], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  if (r.error || r.status !== 0) {
+    throw new Error(`tsc -p tsconfig.lib.json failed (${r.error ? r.error.message : `exit ${r.status}`}):\n${r.stdout}${r.stderr}`);
+  }
+  if (!fs.existsSync(path.join(LIB_DIR, "index.js")) || !fs.existsSync(path.join(LIB_DIR, "index.d.ts"))) {
+    throw new Error("tsc -p tsconfig.lib.json wrote no dist/lib/index.js and index.d.ts");
+  }
 }
 
 function clean() {

@@ -141,10 +141,115 @@ describe("the packed package", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
+  test("the package's main, types and exports point at the compiled library it ships", () => {
+    const installed = path.join(project, "node_modules", "bulwark");
+    const pkg = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
+    for (const file of [pkg.main, pkg.types, pkg.exports["."].default, pkg.exports["."].types, pkg.exports["./policy/jest"].default, pkg.exports["./policy/jest"].types]) {
+      expect(file).toMatch(/^(\.\/)?dist\/lib\/.*\.(js|d\.ts)$/);
+      expect(fs.existsSync(path.join(installed, file))).toBe(true);
+    }
+  });
+
   test("npx bulwark rules lists the catalog and exits 0", () => {
     const r = run("npx", ["--offline", "--no-install", "bulwark", "rules"], project);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^ID\s/);
     for (const id of ["DOCKER-001", "NET-001", "GH-001", "CF-001", "SECRET-001", "STATE-001"]) expect(r.stdout).toContain(id);
   }, 60_000);
+});
+
+/**
+ * A stack of one's own against the installed package, as README "Your own stack" tells users to
+ * write it: examples/web-api with its imports of `../../index` replaced by `"bulwark"`, in the
+ * consumer project, run the way the cdktf template runs an app (`npx ts-node main.ts`, which
+ * type-checks and never compiles files under node_modules) and type-checked with the cdktf
+ * template's tsconfig (ES2018 lib). Before the package shipped its compiled library (dist/lib),
+ * ts-node failed with `SyntaxError: Unexpected identifier 'DockerHostProps'` on bulwark's
+ * index.ts, and tsc reported bulwark's own sources under the project's settings.
+ *
+ * Adapted to this machine: the consumer has no ts-node, typescript or @types/node of its own (the
+ * offline install has only bulwark's dependencies), so this repository's pinned ts-node 10.9.2
+ * and typescript run against the consumer's files, and its @types/node is given as typeRoots.
+ */
+describe("a stack of one's own against the installed package", () => {
+  let app = "";
+  const TS_NODE = path.join(ROOT, "node_modules", "ts-node", "register");
+  const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  const typeRoots = [path.join(ROOT, "node_modules", "@types")];
+
+  beforeAll(() => {
+    app = path.join(project, "app");
+    fs.mkdirSync(app);
+    for (const f of ["config.ts", "stack.ts", "main.ts", "web-api.yaml", "cdktf.json"]) {
+      const text = fs.readFileSync(path.join(ROOT, "examples", "web-api", f), "utf8");
+      fs.writeFileSync(path.join(app, f), text.replace(/from "\.\.\/\.\.\/index"/g, 'from "bulwark"'));
+    }
+    expect(fs.readFileSync(path.join(app, "stack.ts"), "utf8")).toContain('from "bulwark"');
+    // The cdktf TypeScript template's compiler options, plus typeRoots (see above).
+    const compilerOptions = {
+      alwaysStrict: true, declaration: true, experimentalDecorators: true, inlineSourceMap: true, inlineSources: true, lib: ["es2018"],
+      module: "CommonJS", noEmitOnError: true, noFallthroughCasesInSwitch: true, noImplicitAny: true, noImplicitReturns: true,
+      noImplicitThis: true, noUnusedLocals: true, noUnusedParameters: true, resolveJsonModule: true, strict: true, strictNullChecks: true,
+      strictPropertyInitialization: true, stripInternal: true, target: "ES2018", skipLibCheck: true, typeRoots, types: ["node"],
+    };
+    fs.writeFileSync(path.join(app, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["**/*.ts"], exclude: ["node_modules", "cdktf.out"] }, null, 2));
+  });
+
+  test("it type-checks with the cdktf template's tsconfig, against the package's declarations", () => {
+    const r = run(process.execPath, [TSC, "-p", app, "--noEmit", "--listFiles"], app);
+    expect(`${r.stdout}${r.stderr}`.split("\n").filter((l) => /error TS/.test(l))).toEqual([]);
+    expect(r.status).toBe(0);
+    const bulwarkFiles = r.stdout.split("\n").filter((l) => l.includes("/node_modules/bulwark/"));
+    expect(bulwarkFiles.length).toBeGreaterThan(0);
+    // Only declarations: the project's settings never judge bulwark's sources.
+    expect(bulwarkFiles.filter((f) => !f.endsWith(".d.ts"))).toEqual([]);
+  }, 120_000);
+
+  test("ts-node synthesizes it, loading the compiled library only, and the synth gate passes", () => {
+    const probe = path.join(work, "loaded-lib.js");
+    fs.writeFileSync(probe, `process.on("exit", () => process.stderr.write("LOADED " + JSON.stringify(Object.keys(require.cache).filter((k) => k.includes("node_modules/bulwark/"))) + "\\n"));\n`);
+    const r = spawnSync(process.execPath, ["--require", probe, "--require", TS_NODE, "main.ts"], {
+      cwd: app,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1", TS_NODE_COMPILER: path.join(ROOT, "node_modules", "typescript"), TS_NODE_PROJECT: path.join(app, "tsconfig.json") },
+      timeout: 120_000,
+    });
+    expect(r.stderr).not.toMatch(/SyntaxError|\n\s+at /);
+    expect(r.status).toBe(0);
+    const loaded = JSON.parse(/LOADED (.*)/.exec(r.stderr)?.[1] ?? "null") as string[];
+    const inPackage = loaded.map((k) => k.slice(k.indexOf("node_modules/bulwark/") + "node_modules/bulwark/".length));
+    expect(inPackage).toContain("dist/lib/index.js");
+    expect(inPackage.filter((f) => !f.startsWith("dist/lib/"))).toEqual([]);
+    const synthesized = JSON.parse(fs.readFileSync(path.join(app, "cdktf.out", "stacks", "web-api", "cdk.tf.json"), "utf8"));
+    expect(Object.keys(synthesized.resource.docker_container).sort()).toEqual(["api", "cloudflared", "postgres", "redis"]);
+    // The gate judged it: its summary line, no errors.
+    expect(r.stdout).toMatch(/^0 errors, \d+ warnings?, \d+ infos?, \d+ suppressed in 1 stack/m);
+  }, 120_000);
+
+  test("plain Node builds the reference stacks from the package's files (embedded configuration, backup build context)", () => {
+    const script = [
+      'const { App } = require("cdktf");',
+      'const b = require("bulwark");',
+      'const outdir = require("path").join(process.cwd(), "ref.out");',
+      "const app = new App({ outdir });",
+      "const stacks = b.buildConfiguredStacks(app, b.loadDeploymentConfig({}));",
+      "app.synth();",
+      'process.stdout.write(JSON.stringify({ config: b.EXAMPLE_CONFIG_PATH, stacks: stacks.map((s) => s.node.id), gate: b.runSynthGate(outdir, { out: () => {}, err: () => {} }) }));',
+    ].join("\n");
+    const r = run(process.execPath, ["-e", script], project);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout.slice(r.stdout.lastIndexOf('{"config"')));
+    expect(out.config).toBe(path.join(project, "node_modules", "bulwark", "config", "deployment.example.yaml"));
+    expect(out.stacks).toEqual(expect.arrayContaining(["koha", "single-server"]));
+    expect(out.gate).toBe(0);
+    // The backup image is built from the package's backup/ (its hash is of the shipped files).
+    const koha = JSON.parse(fs.readFileSync(path.join(project, "ref.out", "stacks", "koha", "cdk.tf.json"), "utf8"));
+    const backup = Object.values(koha.resource.docker_image as Record<string, { build?: { context?: string }; triggers?: { context_sha256?: string } }>).find((i) => i.triggers?.context_sha256);
+    expect(backup?.triggers?.context_sha256).toMatch(/^[0-9a-f]{64}$/);
+    // …and Terraform finds that context from the stack's directory: the package's backup/, not the project's.
+    expect(backup?.build?.context).toBe("${path.module}/../../../node_modules/bulwark/backup");
+    const context = path.resolve(project, "ref.out", "stacks", "koha", backup!.build!.context!.replace("${path.module}/", ""));
+    expect(fs.existsSync(path.join(context, "image", "Dockerfile"))).toBe(true);
+  }, 120_000);
 });
