@@ -1,7 +1,8 @@
 /**
  * The published package installs and runs: `npm pack`, install the tarball into an empty project,
  * run `npx bulwark check`, `rules` and `readiness` from there, through the CLI bundle that
- * `npm pack` builds (scripts/build-cli.js).
+ * `npm pack` builds (scripts/build-cli.js); and a stack of one's own imports the compiled library
+ * (dist/lib) from there (the second describe block).
  *
  * Offline: a fresh `npm install <tarball>` must resolve bulwark's dependency ranges from registry
  * metadata, which `npm ci` never caches (it fetches tarballs straight from the lockfile). So the
