@@ -253,4 +253,21 @@ describe("a stack of one's own against the installed package", () => {
     const context = path.resolve(project, "ref.out", "stacks", "koha", backup!.build!.context!.replace("${path.module}/", ""));
     expect(fs.existsSync(path.join(context, "image", "Dockerfile"))).toBe(true);
   }, 120_000);
+
+  test('"bulwark/policy/jest" resolves through the package\'s exports and registers matchers that judge', () => {
+    // jest's global `expect` stood in by a recorder: the module registers its matchers on load.
+    const script = [
+      "const matchers = {};",
+      "global.expect = { extend: (m) => Object.assign(matchers, m) };",
+      'require("bulwark/policy/jest");',
+      'const privileged = JSON.stringify({ resource: { docker_container: { db: { name: "db", image: "mariadb:11.8.9", privileged: true } } } });',
+      "const judged = matchers.toPassPolicy(privileged);",
+      'const violated = matchers.toViolate(privileged, "DOCKER-001", "docker_container.db");',
+      "process.stdout.write(JSON.stringify({ names: Object.keys(matchers).sort(), passes: judged.pass, violates: violated.pass }));",
+    ].join("\n");
+    const r = run(process.execPath, ["-e", script], project);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ names: ["toPassPolicy", "toViolate"], passes: false, violates: true });
+  }, 60_000);
 });
