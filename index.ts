@@ -98,6 +98,7 @@ export { requireSections, type StackRules, type WithSections } from "./config/ch
 
 // --- policy ---------------------------------------------------------------------------------
 export { runSynthGate, type GateOptions } from "./policy/gate";
+export { readinessSummary, type ReadinessSummaryOptions } from "./policy/readiness/summary";
 export { checkStack, checkStacks, failsAt, type FailOn, type Report } from "./policy/engine";
 export { loadStacks } from "./policy/load";
 export { formatReport, type ReportFormat } from "./policy/report";

@@ -186,6 +186,7 @@ describe("a stack of one's own against the installed package", () => {
       fs.writeFileSync(path.join(app, f), text.replace(/from "\.\.\/\.\.\/index"/g, 'from "bulwark"'));
     }
     expect(fs.readFileSync(path.join(app, "stack.ts"), "utf8")).toContain('from "bulwark"');
+    fs.cpSync(path.join(ROOT, "examples", "web-api", "readiness"), path.join(app, "readiness"), { recursive: true });
     // The cdktf TypeScript template's compiler options, plus typeRoots (see above).
     const compilerOptions = {
       alwaysStrict: true, declaration: true, experimentalDecorators: true, inlineSourceMap: true, inlineSources: true, lib: ["es2018"],
@@ -225,6 +226,8 @@ describe("a stack of one's own against the installed package", () => {
     expect(Object.keys(synthesized.resource.docker_container).sort()).toEqual(["api", "cloudflared", "postgres", "redis"]);
     // The gate judged it: its summary line, no errors.
     expect(r.stdout).toMatch(/^0 errors, \d+ warnings?, \d+ infos?, \d+ suppressed in 1 stack/m);
+    // …and scored the stack's own roadmap, with bulwark's drill catalog found inside the package.
+    expect(r.stdout).toMatch(/^readiness web-api +\d+%: secrets \d+% · runtime \d+% · network \d+% · ops \d+%$/m);
   }, 120_000);
 
   test("plain Node builds the reference stacks from the package's files (embedded configuration, backup build context)", () => {

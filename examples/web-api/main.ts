@@ -10,7 +10,7 @@
  */
 import { join } from "path";
 import { App } from "cdktf";
-import { ConfigError, runSynthGate } from "../../index";
+import { ConfigError, readinessSummary, runSynthGate } from "../../index";
 import { loadWebApiConfig } from "./config";
 import { WebApiStack } from "./stack";
 
@@ -31,7 +31,9 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
     if (env.BULWARK_DEBUG) process.stderr.write(`${(e as Error).stack ?? ""}\n`);
     return 2;
   }
-  return runSynthGate(app.outdir, { color: process.stdout.isTTY === true && !env.NO_COLOR });
+  // The summary ends with the score of this stack's own roadmap (readiness/web-api.yaml), phase by phase.
+  const extraSummary = readinessSummary(app.outdir, { roadmaps: [join(__dirname, "readiness")] });
+  return runSynthGate(app.outdir, { color: process.stdout.isTTY === true && !env.NO_COLOR, extraSummary });
 }
 
 if (require.main === module) {

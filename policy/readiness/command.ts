@@ -5,6 +5,7 @@
  *   bulwark readiness cdktf.out [--format text|json|markdown|html] [--output FILE]
  *                    [--config deployment.yaml] [--drills drill-results.json]
  *                    [--roadmap koha,single-server] [--min-score PERCENT]
+ *                    [--roadmaps my-roadmaps/]   (roadmaps of one's own instead of docs/roadmaps)
  *
  * Exit codes: 0 report written (and every roadmap at or above --min-score); 1 a roadmap below
  * --min-score; 2 usage or input error (one line naming the file and the problem).
@@ -20,7 +21,7 @@ import { evaluateReadiness, type ReadinessReport } from "./evaluate";
 import { readinessHtml } from "./html";
 import { readDrillResults, readManualStatuses } from "./inputs";
 import { READINESS_FORMATS, readinessJson, readinessMarkdown, readinessText, type ReadinessFormat } from "./render";
-import { loadRoadmaps, ReadinessError, type RoadmapSet } from "./roadmaps";
+import { loadRoadmapPaths, loadRoadmaps, ReadinessError, type RoadmapSet } from "./roadmaps";
 import { buildStackIndex } from "../stack-index";
 import { stackTopology, type StackTopology } from "./topology";
 
@@ -41,6 +42,11 @@ export interface ReadinessOptions {
   readonly drills?: string;
   /** Only these roadmaps. @default every roadmap */
   readonly roadmap?: readonly string[];
+  /**
+   * Roadmaps of one's own instead of this package's: roadmap files or directories of them (a
+   * `drills.yaml` among them adds drills; loadRoadmapPaths). @default the package's docs/roadmaps
+   */
+  readonly roadmaps?: readonly string[];
   /** Exit 1 when a roadmap scores below this percentage. @default none: exit 0 whatever the scores */
   readonly minScore?: number;
 }
@@ -79,7 +85,7 @@ function resolve(cwd: string, p: string): string {
 /** Run readiness over paths; throws InputError for any input problem. */
 export function runReadinessOver(paths: readonly string[], opts: Omit<ReadinessOptions, "format">, io: ReadinessIO, set?: RoadmapSet): ReadinessRun {
   try {
-    const roadmaps = set ?? loadRoadmaps();
+    const roadmaps = set ?? (opts.roadmaps !== undefined ? loadRoadmapPaths(opts.roadmaps, io.cwd) : loadRoadmaps());
     const stacks = loadStacks(paths, { cwd: io.cwd });
     let findings;
     try {
@@ -125,13 +131,14 @@ function listArg(value: string, previous: string[] | undefined): string[] {
 export function registerReadinessCommand(program: Command, io: ReadinessIO, setExit: (code: number) => void): void {
   program
     .command("readiness")
-    .description("score the production-readiness roadmaps (docs/roadmaps) against Terraform JSON: per roadmap and phase, met / not met / unknown / manual / n/a")
+    .description("score the production-readiness roadmaps (docs/roadmaps, or your own with --roadmaps) against Terraform JSON: per roadmap and phase, met / not met / unknown / manual / n/a")
     .argument("<path...>", "cdktf.out/, cdk.tf.json, *.tf.json, a directory of them, or HCL")
     .addOption(new Option("-f, --format <format>", "report format").choices(READINESS_FORMATS).default("text"))
     .addOption(new Option("-o, --output <file>", "write the report to FILE instead of stdout"))
     .addOption(new Option("--config <file>", "deployment configuration whose readiness.manual section records manual sign-offs"))
     .addOption(new Option("--drills <file>", 'drill results JSON ({ "drills": { "restore-drill": { "status": "passed" } } }); without it drills are unknown'))
     .addOption(new Option("--roadmap <names>", "only these roadmaps, comma-separated").argParser(listArg))
+    .addOption(new Option("--roadmaps <paths>", "score roadmaps of your own instead of bulwark's: roadmap .yaml files or directories of them, comma-separated (a drills.yaml among them adds drills)").argParser(listArg))
     .addOption(new Option("--min-score <percent>", "exit 1 when a roadmap's score is below PERCENT").argParser(percentArg))
     .action((paths: string[], opts: ReadinessOptions) => {
       const run = runReadinessOver(paths, opts, io);

@@ -125,6 +125,11 @@ export function loadRoadmaps(dir: string = ROADMAP_DIR): RoadmapSet {
   if (!names.includes(DRILL_CATALOG_FILE)) throw new ReadinessError(`${shown(DRILL_CATALOG_FILE)}: the drill catalog is missing`);
   const drills = loadDrillCatalog(path.join(dir, DRILL_CATALOG_FILE), shown(DRILL_CATALOG_FILE));
   const roadmaps = names.filter((n) => n !== DRILL_CATALOG_FILE).map((n) => loadRoadmapFile(path.join(dir, n), shown(n)));
+  return assemble(roadmaps, drills, shown(DRILL_CATALOG_FILE));
+}
+
+/** Cross-check roadmaps against each other and the drill catalog(s) they may name. */
+function assemble(roadmaps: LoadedRoadmap[], drills: Map<string, Drill>, catalogs: string): RoadmapSet {
   const items = new Map<string, { roadmap: LoadedRoadmap; phase: Phase; item: Item }>();
   const problems: string[] = [];
   for (const roadmap of roadmaps) {
@@ -134,11 +139,71 @@ export function loadRoadmaps(dir: string = ROADMAP_DIR): RoadmapSet {
         if (seen) problems.push(`${roadmap.file}: item ${item.id} is also in ${seen.roadmap.file}: ids must be unique`);
         items.set(item.id, { roadmap, phase, item });
         for (const d of item.evidence.drills ?? []) {
-          if (!drills.has(d)) problems.push(`${roadmap.file}: item ${item.id} names drill "${d}", which ${shown(DRILL_CATALOG_FILE)} does not declare`);
+          if (!drills.has(d)) problems.push(`${roadmap.file}: item ${item.id} names drill "${d}", which ${catalogs} does not declare`);
         }
       }
     }
   }
   if (problems.length > 0) throw new ReadinessError(`invalid roadmaps:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   return { roadmaps, drills, items };
+}
+
+const YAML_FILE = /\.ya?ml$/;
+
+/**
+ * Roadmaps of one's own (`bulwark readiness --roadmaps`), instead of the ones this package ships:
+ * each path a roadmap file or a directory of them (`*.yaml`, sorted by name). A `drills.yaml`
+ * among them declares drills of one's own, which join this package's catalog (docs/roadmaps/
+ * drills.yaml: e2e, restore-drill, promtool); an id declared twice is an error. Paths are shown
+ * as given, relative to `cwd`.
+ */
+export function loadRoadmapPaths(paths: readonly string[], cwd: string = process.cwd()): RoadmapSet {
+  if (paths.length === 0) throw new ReadinessError("--roadmaps needs at least one roadmap file or directory");
+  const roadmapFiles: Array<{ abs: string; shown: string }> = [];
+  const catalogFiles: Array<{ abs: string; shown: string }> = [];
+  const add = (abs: string, shown: string) => (path.basename(abs) === DRILL_CATALOG_FILE ? catalogFiles : roadmapFiles).push({ abs, shown });
+  for (const given of paths) {
+    const abs = path.resolve(cwd, given);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(abs);
+    } catch {
+      throw new ReadinessError(`${given}: no such roadmap file or directory`);
+    }
+    if (stat.isDirectory()) {
+      const names = fs.readdirSync(abs).filter((n) => YAML_FILE.test(n)).sort();
+      if (names.filter((n) => n !== DRILL_CATALOG_FILE).length === 0) throw new ReadinessError(`${given}: holds no roadmap (*.yaml files, one per roadmap, named after it)`);
+      for (const n of names) add(path.join(abs, n), path.join(given, n));
+    } else if (YAML_FILE.test(abs)) {
+      add(abs, given);
+    } else {
+      throw new ReadinessError(`${given}: not a roadmap file (a roadmap is a .yaml file named after it, e.g. web-api.yaml)`);
+    }
+  }
+  if (roadmapFiles.length === 0) throw new ReadinessError(`--roadmaps ${paths.join(",")}: names no roadmap, only a drill catalog`);
+  const shownBuiltIn = path.relative(cwd, path.join(ROADMAP_DIR, DRILL_CATALOG_FILE));
+  const drills = loadDrillCatalog(path.join(ROADMAP_DIR, DRILL_CATALOG_FILE), shownBuiltIn);
+  const declaredIn = new Map<string, string>([...drills.keys()].map((id) => [id, `bulwark's own catalog (${DRILL_CATALOG_FILE})`]));
+  for (const c of catalogFiles) {
+    for (const [id, drill] of loadDrillCatalog(c.abs, c.shown)) {
+      const other = declaredIn.get(id);
+      if (other !== undefined) throw new ReadinessError(`${c.shown}: drill "${id}" is also declared in ${other}: give yours another id`);
+      declaredIn.set(id, c.shown);
+      drills.set(id, drill);
+    }
+  }
+  const seen = new Set<string>();
+  const byName = new Map<string, string>();
+  const roadmaps: LoadedRoadmap[] = [];
+  for (const f of roadmapFiles) {
+    if (seen.has(f.abs)) continue; // a file given twice (itself and through its directory) counts once
+    seen.add(f.abs);
+    const roadmap = loadRoadmapFile(f.abs, f.shown);
+    const other = byName.get(roadmap.roadmap);
+    if (other !== undefined) throw new ReadinessError(`${f.shown}: roadmap "${roadmap.roadmap}" is also ${other}: give one of them another name`);
+    byName.set(roadmap.roadmap, f.shown);
+    roadmaps.push(roadmap);
+  }
+  const catalogs = [shownBuiltIn, ...catalogFiles.map((c) => c.shown)].join(" or ");
+  return assemble(roadmaps, drills, catalogs);
 }

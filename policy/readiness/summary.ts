@@ -1,7 +1,7 @@
 /**
  * The lines the synth summary prints: each roadmap's score over the stacks just synthesized, phase
  * by phase (`readiness koha 40%: 0 29% · 1 83% · …`). main.ts passes them to the gate as
- * `extraSummary`. Drills are unknown here (synthesis runs none); manual items take the statuses of
+ * `extraSummary`; an app of one's own can too, with its own roadmaps (examples/web-api/main.ts). Drills are unknown here (synthesis runs none); manual items take the statuses of
  * the deployment configuration's `readiness.manual`.
  */
 import * as path from "node:path";
@@ -10,7 +10,7 @@ import { loadStacks } from "../load";
 import { evaluateReadiness } from "./evaluate";
 import { checkManualStatuses } from "./inputs";
 import { scoreText } from "./render";
-import { loadRoadmaps, ReadinessError } from "./roadmaps";
+import { loadRoadmapPaths, loadRoadmaps, ReadinessError } from "./roadmaps";
 import type { ManualEntry } from "./schema";
 
 export interface ReadinessSummaryOptions {
@@ -21,12 +21,17 @@ export interface ReadinessSummaryOptions {
   readonly synthesized?: Readonly<Record<string, Record<string, unknown>>>;
   /** `readiness.manual` of the deployment configuration. @default none recorded */
   readonly manual?: Readonly<Record<string, ManualEntry>>;
+  /**
+   * Roadmaps of one's own instead of this package's: roadmap files or directories of them, as
+   * `bulwark readiness --roadmaps` takes them (loadRoadmapPaths). @default the package's docs/roadmaps
+   */
+  readonly roadmaps?: readonly string[];
 }
 
 /** One line per roadmap: its score and each phase's. Never throws: a problem is one line saying so. */
 export function readinessSummary(synthDir: string, options: ReadinessSummaryOptions = {}): string[] {
   try {
-    const set = loadRoadmaps();
+    const set = options.roadmaps !== undefined ? loadRoadmapPaths(options.roadmaps) : loadRoadmaps();
     const stacks: StackInput[] = options.synthesized
       ? Object.entries(options.synthesized).map(([stack, json]) => ({ stack, file: path.join(synthDir, "stacks", stack), json }))
       : loadStacks([synthDir]);
