@@ -4,7 +4,7 @@
  * See USAGE for what it measures; each policy measurement runs in a fresh process.
  */
 import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { cpus, loadavg, tmpdir } from "os";
 import { join, resolve } from "path";
 import { performance } from "perf_hooks";
@@ -119,7 +119,7 @@ function target(name: string, met: boolean | null, figure: string): void {
 }
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  // NODE_PATH: the bundled policy child lives in a temp dir; its dependencies load from here.
+  // NODE_PATH: for the bench's children outside the repository; the bundled policy child lives in node_modules/.cache.
   return { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null", NO_COLOR: "1", NODE_PATH: join(ROOT, "node_modules"), ...extra };
 }
 
@@ -242,11 +242,15 @@ function ruleFigures(child: readonly string[], runs: number): void {
 
 function benchPolicy(o: Options): void {
   const work = mkdtempSync(join(tmpdir(), "bulwark-bench-policy-"));
+  mkdirSync(join(ROOT, "node_modules", ".cache"), { recursive: true });
+  const childDir = mkdtempSync(join(ROOT, "node_modules", ".cache", "bulwark-bench-"));
   try {
     console.log(`\n== Policy engine (median of ${o.runs} fresh processes per figure, parse and check runs interleaved; peak RSS: the highest)`);
     const templates = referenceTemplates(work);
     // The engine as an installed bulwark runs it: bundled as `npm pack` bundles the CLI (scripts/build-cli.js).
-    const childJs = join(work, "policy-child.js");
+    // Inside the package, as dist/cli is: the bundle finds the package's files (docs/roadmaps,
+    // package.json) by walking up to its package.json (knowledge/package-files.ts).
+    const childJs = join(childDir, "policy-child.js");
     buildSync(bundleOptions(join(ROOT, "scripts/bench/policy-child.ts"), childJs));
     console.log("   the engine runs bundled, as in the published package (scripts/build-cli.js); a checkout's bin/bulwark.js runs it");
     console.log("   through tsx instead, which adds start-up and about 0.3 s at 10,000 containers");
@@ -308,6 +312,7 @@ function benchPolicy(o: Options): void {
     if (!o.sizes.includes(50000)) target("50,000 containers checked without crashing", null, "not in --sizes");
   } finally {
     rmSync(work, { recursive: true, force: true });
+    rmSync(childDir, { recursive: true, force: true });
   }
 }
 
