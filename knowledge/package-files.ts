@@ -13,7 +13,7 @@ import { dirname, join } from "path";
 /** The `name` of this package's package.json, which marks its root. */
 export const PACKAGE_NAME = "bulwark";
 
-let root: string | null = null;
+let root: string | null | undefined;
 
 function isPackageRoot(dir: string): boolean {
   const file = join(dir, "package.json");
@@ -27,21 +27,24 @@ function isPackageRoot(dir: string): boolean {
 
 /**
  * The directory of bulwark's package.json, from wherever this module was loaded (sources, the CLI
- * bundle or the compiled library). Throws when there is none above it: the package was copied
- * without its package.json, which `npm pack` always ships.
+ * bundle or the compiled library), or null when there is none above it: the code was bundled
+ * into another program, away from the package's files.
  */
-export function packageRoot(): string {
-  if (root !== null) return root;
+export function packageRoot(): string | null {
+  if (root !== undefined) return root;
   for (let dir = __dirname; ; dir = dirname(dir)) {
     if (isPackageRoot(dir)) return (root = dir);
-    if (dirname(dir) === dir) break;
+    if (dirname(dir) === dir) return (root = null);
   }
-  throw new Error(`bulwark: no package.json named "${PACKAGE_NAME}" above ${__dirname}; reinstall the package (its files were moved without it)`);
 }
 
-/** A file or directory of the package: `packagePath("docs", "roadmaps")`. */
+/**
+ * A file or directory of the package: `packagePath("docs", "roadmaps")`. Without a package root
+ * (packageRoot), the sources' layout is assumed (the parent of knowledge/): nothing fails when
+ * the module loads, and reading a file that is not there fails with its path, as any missing file.
+ */
 export function packagePath(...segments: string[]): string {
-  return join(packageRoot(), ...segments);
+  return join(packageRoot() ?? join(__dirname, ".."), ...segments);
 }
 
 /** What package.json says about the package (version, homepage, repository), read once. */
@@ -51,9 +54,18 @@ export interface PackageInfo {
   readonly repository?: string | { readonly url?: string };
 }
 
+/** The version reported when package.json cannot be read (see packagePath). */
+export const UNKNOWN_VERSION = "0.0.0-unknown";
+
 let info: PackageInfo | null = null;
 
+/** package.json's facts; `{ version: UNKNOWN_VERSION }` when it cannot be read (never throws). */
 export function packageInfo(): PackageInfo {
-  if (info === null) info = JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as PackageInfo;
+  if (info !== null) return info;
+  try {
+    info = JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as PackageInfo;
+  } catch {
+    info = { version: UNKNOWN_VERSION };
+  }
   return info;
 }
