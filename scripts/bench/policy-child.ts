@@ -1,13 +1,14 @@
 /**
  * One policy measurement in a fresh process (so JIT state and peak RSS belong to this run alone):
- * argv: <file.tf.json> <mode: parse|check> [pack: a pack id, "none", or "by-rule"]
+ * argv: <file.tf.json> <mode: parse|check> [pack: a pack id, "none", "by-rule", or "without:<pack>,<pack>"]
  * - parse: the yardstick. The file's text is read (readMs), then parsed by one bare JSON.parse
  *   (ms): nothing else.
  * - check: what `bulwark check --format json --output /dev/null <file>` does, through the same
  *   code (checkSources: read, JSON.parse, validate, index, every rule; then the JSON report
  *   formatted and written once). `ms` is all of it except reading the file (`readMs`), so it
  *   compares with the parse mode's `ms`; `totalMs` includes the read. With a pack, only that pack's
- *   rules run (`bulwark check --pack <id>`); with "none", no rule runs (read, parse, index, report).
+ *   rules run (`bulwark check --pack <id>`); with "none", no rule runs (read, parse, index, report);
+ *   with "without:<packs>", every rule but those packs' runs.
  *   With "by-rule", every rule runs, each wrapped in a timer: `byRule` lists [rule id, ms] (check
  *   and, for app rules, collect), slowest first. The timers add a little to every figure; a rule's
  *   figure includes the readers it is the first to ask (they are computed once, then shared).
@@ -20,6 +21,7 @@ import { findStacks, type LoadTimings } from "../../policy/load";
 import { formatReport } from "../../policy/report";
 import { ALL_RULES } from "../../policy/rules";
 import { isPackId, rulesInPacks } from "../../policy/packs";
+import type { PackId } from "../../policy/types";
 import type { Rule } from "../../policy/types";
 
 const [file, mode, pack] = process.argv.slice(2);
@@ -50,9 +52,12 @@ if (mode === "parse") {
   print({ ms: performance.now() - t0, readMs });
 } else {
   const timings: LoadTimings = { readMs: 0, parseMs: 0 };
-  if (pack !== undefined && pack !== "none" && pack !== "by-rule" && !isPackId(pack)) throw new Error(`policy-child: unknown pack ${JSON.stringify(pack)}`);
+  const without = pack?.startsWith("without:") ? pack.slice("without:".length).split(",") : null;
+  if (without !== null ? !without.every(isPackId) : pack !== undefined && pack !== "none" && pack !== "by-rule" && !isPackId(pack)) throw new Error(`policy-child: unknown pack ${JSON.stringify(pack)}`);
   const spent = new Map<string, number>();
-  const rules = pack === undefined ? ALL_RULES : pack === "none" ? [] : pack === "by-rule" ? ALL_RULES.map((r) => timed(r, spent)) : rulesInPacks(ALL_RULES, [pack]);
+  const rules =
+    without !== null ? ALL_RULES.filter((r) => !(without as string[]).includes(r.meta.pack))
+    : pack === undefined ? ALL_RULES : pack === "none" ? [] : pack === "by-rule" ? ALL_RULES.map((r) => timed(r, spent)) : rulesInPacks(ALL_RULES, [pack as PackId]);
   const t0 = performance.now();
   const { report } = checkSources(findStacks([file]), { timings, rules });
   const t1 = performance.now();
