@@ -230,6 +230,14 @@ describe("a stack of one's own against the installed package", () => {
     expect(r.stdout).toMatch(/^readiness web-api +\d+%: secrets \d+% · runtime \d+% · network \d+% · ops \d+%$/m);
   }, 120_000);
 
+  /** Run a CommonJS script with plain Node in the consumer project; its last stdout line, parsed (it prints one JSON object). */
+  function nodeScript(lines: readonly string[]): Record<string, unknown> {
+    const r = run(process.execPath, ["-e", lines.join("\n")], project);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(0);
+    return JSON.parse(r.stdout.slice(r.stdout.lastIndexOf("\n{") + 1));
+  }
+
   test("plain Node builds the reference stacks from the package's files (embedded configuration, backup build context)", () => {
     const script = [
       'const { App } = require("cdktf");',
@@ -239,11 +247,8 @@ describe("a stack of one's own against the installed package", () => {
       "const stacks = b.buildConfiguredStacks(app, b.loadDeploymentConfig({}));",
       "app.synth();",
       'process.stdout.write(JSON.stringify({ config: b.EXAMPLE_CONFIG_PATH, stacks: stacks.map((s) => s.node.id), gate: b.runSynthGate(outdir, { out: () => {}, err: () => {} }) }));',
-    ].join("\n");
-    const r = run(process.execPath, ["-e", script], project);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(r.status).toBe(0);
-    const out = JSON.parse(r.stdout.slice(r.stdout.lastIndexOf('{"config"')));
+    ];
+    const out = nodeScript(script);
     expect(out.config).toBe(path.join(project, "node_modules", "bulwark", "config", "deployment.example.yaml"));
     expect(out.stacks).toEqual(expect.arrayContaining(["koha", "single-server"]));
     expect(out.gate).toBe(0);
@@ -267,10 +272,7 @@ describe("a stack of one's own against the installed package", () => {
       "const judged = matchers.toPassPolicy(privileged);",
       'const violated = matchers.toViolate(privileged, "DOCKER-001", "docker_container.db");',
       "process.stdout.write(JSON.stringify({ names: Object.keys(matchers).sort(), passes: judged.pass, violates: violated.pass }));",
-    ].join("\n");
-    const r = run(process.execPath, ["-e", script], project);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ names: ["toPassPolicy", "toViolate"], passes: false, violates: true });
+    ];
+    expect(nodeScript(script)).toEqual({ names: ["toPassPolicy", "toViolate"], passes: false, violates: true });
   }, 60_000);
 });
