@@ -119,31 +119,28 @@ describe("BackupPlan", () => {
       .toThrow(/shipEvery \(1800 s\) is longer than objectives.rpo \(300 s\)/);
   });
 
-  test("files volumes are mounted read-only", () => {
+  /** A plan with one files backup of MariaDB's `data` volume: the stack's JSON and its backup container. */
+  const filesBackup = () => {
     const s = dockerTestStack();
-    const db = mariadb(s);
-    plan(s).addFiles(db, "data");
+    plan(s).addFiles(mariadb(s), "data");
     const json: Json = synthStackJson(s.stack);
-    const c = json.resource.docker_container.mariadb_backup;
+    return { json, c: json.resource.docker_container.mariadb_backup };
+  };
+
+  test("files volumes are mounted read-only", () => {
+    const { c } = filesBackup();
     expect(c.volumes).toContainEqual({ volume_name: "${docker_volume.mariadb_data.name}", container_path: "/mnt/data/data", read_only: true });
   });
 
   test("a files backup runs as the service's UID with the backup group: it can read the service's private files", () => {
-    const s = dockerTestStack();
-    const db = mariadb(s); // mariadbProfile runs as 999:999
-    plan(s).addFiles(db, "data");
-    const c = (synthStackJson(s.stack) as Json).resource.docker_container.mariadb_backup;
+    const { c } = filesBackup(); // mariadbProfile runs as 999:999
     expect(c.user).toBe("999:10001");
     expect(filesBackupUser("999:999")).toBe("999:10001");
     expect(filesBackupUser("1000:1000")).toBe("1000:10001");
   });
 
   test("a files backup container knows the names its restore needs on the host: service container, data and repository volumes, image", () => {
-    const s = dockerTestStack();
-    const db = mariadb(s);
-    plan(s).addFiles(db, "data");
-    const json: Json = synthStackJson(s.stack);
-    const c = json.resource.docker_container.mariadb_backup;
+    const { json, c } = filesBackup();
     const env = (c.env as string[]).filter((e) => e.startsWith("BULWARK_RESTORE_"));
     expect(env).toEqual([
       "BULWARK_RESTORE_DATA_VOLUME=${docker_volume.mariadb_data.name}",

@@ -1,8 +1,9 @@
 /**
  * The lines the synth summary prints: each roadmap's score over the stacks just synthesized, phase
  * by phase (`readiness koha 40%: 0 29% · 1 83% · …`). main.ts passes them to the gate as
- * `extraSummary`; an app of one's own can too, with its own roadmaps (examples/web-api/main.ts). Drills are unknown here (synthesis runs none); manual items take the statuses of
- * the deployment configuration's `readiness.manual`.
+ * `extraSummary`; an app of one's own can too, with its own roadmaps (examples/web-api/main.ts).
+ * Drills are unknown here (synthesis runs none); manual items take the statuses of the
+ * deployment configuration's `readiness.manual`.
  */
 import * as path from "node:path";
 import type { StackInput } from "../engine";

@@ -21,8 +21,7 @@ import { findStacks, type LoadTimings } from "../../policy/load";
 import { formatReport } from "../../policy/report";
 import { ALL_RULES } from "../../policy/rules";
 import { isPackId, rulesInPacks } from "../../policy/packs";
-import type { PackId } from "../../policy/types";
-import type { Rule } from "../../policy/types";
+import type { PackId, Rule } from "../../policy/types";
 
 const [file, mode, pack] = process.argv.slice(2);
 
