@@ -3,11 +3,10 @@ import {
   ALERTMANAGER_IMAGE_NAMES, MONITORING_COMPONENT_LABEL, MONITORING_UI_IMAGE_NAMES, PROMETHEUS_IMAGE_NAMES, isExporterImageName,
 } from "../../../knowledge/monitoring";
 import type { IndexedResource, StackIndex } from "../../types";
-import { imageName, label } from "./containers";
+import { imageName, label, perResource } from "./containers";
 
-function component(c: IndexedResource, index: StackIndex): string | null {
-  return label(c, MONITORING_COMPONENT_LABEL, index)?.toLowerCase() ?? null;
-}
+/** The `bulwark.monitoring` label, lower-case, or null (asked four times of every container: computed once). */
+const component = perResource((c: IndexedResource, index: StackIndex): string | null => label(c, MONITORING_COMPONENT_LABEL, index)?.toLowerCase() ?? null);
 
 export function isPrometheus(c: IndexedResource, index: StackIndex): boolean {
   const n = imageName(c, index);

@@ -15,7 +15,7 @@ import { BACKEND_ROLES, isDatastoreImage, isLoopbackAddress, parseImage, type Se
 import { blocks } from "../../stack-index";
 import type { IndexedResource, StackIndex } from "../../types";
 import { hasInterpolation } from "../values";
-import { containerRole } from "../net/networks";
+import { containerRole, labelValue } from "../net/networks";
 
 export type Json = Record<string, unknown>;
 
@@ -27,16 +27,19 @@ let nextSlot = 0;
 
 export function perResource<T>(fn: (c: IndexedResource, index: StackIndex) => T): (c: IndexedResource, index: StackIndex) => T {
   // A slot in the resource's own `facts` array: measured much faster than a WeakMap per fact at
-  // 10,000 containers (WeakMap lookups were a tenth of the rules' time). Hand-built resources
-  // without slots fall back to a WeakMap.
+  // 10,000 containers (WeakMap lookups were a tenth of the rules' time). The value is stored as
+  // itself (no wrapper object: fewer objects for the garbage collector to copy), `undefined` as
+  // UNDEFINED. Hand-built resources without slots fall back to a WeakMap.
   const slot = nextSlot++;
   const memo = new WeakMap<IndexedResource, { v: T }>();
   return (c, index) => {
     const facts = c.facts;
     if (facts !== undefined) {
-      let hit = facts[slot] as { v: T } | undefined;
-      if (hit === undefined) facts[slot] = hit = { v: fn(c, index) };
-      return hit.v;
+      const hit = facts[slot];
+      if (hit !== undefined) return (hit === UNDEFINED ? undefined : hit) as T;
+      const v = fn(c, index);
+      facts[slot] = v === undefined ? UNDEFINED : v;
+      return v;
     }
     let hit = memo.get(c);
     if (!hit) memo.set(c, (hit = { v: fn(c, index) }));
@@ -44,6 +47,8 @@ export function perResource<T>(fn: (c: IndexedResource, index: StackIndex) => T)
   };
 }
 
+/** A fact whose value is `undefined`, in a memo slot (where `undefined` means "not computed yet"). */
+const UNDEFINED: unique symbol = Symbol("undefined fact");
 
 /** `perResource` for facts that read only the resource's body. */
 export function perResourceOnly<T>(fn: (c: IndexedResource) => T): (c: IndexedResource) => T {
@@ -60,8 +65,10 @@ export const imageName = perResource((c: IndexedResource, index: StackIndex): st
 
 /** A label's literal value (trimmed), or null. */
 export function label(c: IndexedResource, key: string, index: StackIndex): string | null {
-  const v = labels(c, index).get(key);
-  return v === undefined ? null : v.trim();
+  // The one label, read from the body (building `labels` for every container cost a Map each).
+  const raw = labelValue(c.body, key);
+  const v = typeof raw === "string" ? index.resolveString(raw) : typeof raw === "boolean" || typeof raw === "number" ? String(raw) : null;
+  return v === null ? null : v.trim();
 }
 
 /**
@@ -331,22 +338,21 @@ const volumeMounts = perResource((c: IndexedResource, index: StackIndex): readon
 
 /** Upload blocks of never-started containers by the volume they land in, with the path below the mount. */
 type Seeds = Map<string, { readonly below: string; readonly block: Json }[]>;
-const SEEDED = new WeakMap<StackIndex, Map<IndexedResource, Json[]>>();
+const SEEDS = new WeakMap<StackIndex, Seeds>();
 
 /**
- * For each started container, the upload blocks of never-started containers it sees through a
- * shared volume, with `file` rewritten to its own path. One pass over the stack's containers to
- * collect the seeds and one to hand them out: linear in containers, mounts and uploads.
+ * The upload blocks of the stack's never-started containers, by the volume each file lands in
+ * (its innermost mount): one pass over the stack's containers, once per stack. A started container
+ * is handed its share only when a rule asks for its files (`uploadBlocks`), so the volumes of the
+ * thousands of containers no rule reads files of are never resolved.
  */
-function seededBlocks(index: StackIndex): Map<IndexedResource, Json[]> {
-  let out = SEEDED.get(index);
+function seeds(index: StackIndex): Seeds {
+  let out = SEEDS.get(index);
   if (out) return out;
   out = new Map();
-  SEEDED.set(index, out);
-  const containers = index.byType("docker_container");
-  const seeds: Seeds = new Map();
-  for (const c of containers) {
-    if (!neverStarted(c) || c.body.upload === undefined) continue;
+  SEEDS.set(index, out);
+  for (const c of index.byType("docker_container")) {
+    if (c.body.upload === undefined || !neverStarted(c)) continue;
     const mounts = volumeMounts(c, index);
     if (mounts.length === 0) continue;
     for (const u of blocks(c.body.upload)) {
@@ -356,32 +362,34 @@ function seededBlocks(index: StackIndex): Map<IndexedResource, Json[]> {
       let best: VolumeMount | null = null;
       for (const m of mounts) if ((file.startsWith(`${m.path}/`) || m.path === "/") && (best === null || m.path.length > best.path.length)) best = m;
       if (best === null) continue;
-      const list = seeds.get(best.key);
+      const list = out.get(best.key);
       const entry = { below: best.path === "/" ? file : file.slice(best.path.length), block: u };
       if (list) list.push(entry);
-      else seeds.set(best.key, [entry]);
-    }
-  }
-  if (seeds.size === 0) return out;
-  for (const c of containers) {
-    if (neverStarted(c)) continue;
-    for (const m of volumeMounts(c, index)) {
-      const list = seeds.get(m.key);
-      if (!list) continue;
-      const base = m.path === "/" ? "" : m.path;
-      let mine = out.get(c);
-      if (!mine) out.set(c, (mine = []));
-      for (const e of list) mine.push({ ...e.block, file: `${base}${e.below}` });
+      else out.set(best.key, [entry]);
     }
   }
   return out;
 }
 
-/** Every upload block whose file a container sees: its own, then the seeded ones (see the header). Computed once; read-only. */
+/**
+ * Every upload block whose file a container sees: its own, then the ones never-started containers
+ * seeded into volumes it mounts, with `file` rewritten to its own path (see the header). Computed
+ * once; read-only.
+ */
 export const uploadBlocks = perResource((c: IndexedResource, index: StackIndex): readonly Json[] => {
   const own = blocks(c.body.upload);
-  const seeded = seededBlocks(index).get(c);
-  return seeded === undefined ? own : [...own, ...seeded];
+  if (neverStarted(c)) return own;
+  const all = seeds(index);
+  if (all.size === 0) return own;
+  let out: Json[] | null = null;
+  for (const m of volumeMounts(c, index)) {
+    const list = all.get(m.key);
+    if (!list) continue;
+    const base = m.path === "/" ? "" : m.path;
+    if (out === null) out = [...own];
+    for (const e of list) out.push({ ...e.block, file: `${base}${e.below}` });
+  }
+  return out ?? own;
 });
 
 /** `a, b, c and 7 more`: a list that stays short whatever the stack's size. */
