@@ -9,7 +9,7 @@
  * shown public.
  */
 import { ROLE_LABEL } from "../../../knowledge";
-import { blocks, isObject } from "../../stack-index";
+import { blocks } from "../../stack-index";
 import type { IndexedResource, StackIndex } from "../../types";
 
 export type Attachment =
@@ -111,22 +111,14 @@ export function containerAttachments(container: IndexedResource, index: StackInd
 
 /** `labels` as provider blocks `[{label, value}]` (or one block), or as a plain map. */
 export function labelValue(body: Readonly<Record<string, unknown>>, key: string): unknown {
-  // Asked of every container several times: a loop over the blocks without `blocks()`'s copy.
-  const labels = body.labels;
-  if (Array.isArray(labels)) {
-    for (const b of labels) {
-      if (!isObject(b)) continue;
-      if (typeof b.label === "string") {
-        if (b.label === key) return b.value;
-      } else if (Object.prototype.hasOwnProperty.call(b, key)) {
-        return b[key];
-      }
+  for (const b of blocks(body.labels)) {
+    if (typeof b.label === "string") {
+      if (b.label === key) return b.value;
+    } else if (key in b) {
+      return b[key];
     }
-    return undefined;
   }
-  if (!isObject(labels)) return undefined;
-  if (typeof labels.label === "string") return labels.label === key ? labels.value : undefined;
-  return Object.prototype.hasOwnProperty.call(labels, key) ? labels[key] : undefined;
+  return undefined;
 }
 
 /** The container's `bulwark.role` label, trimmed and lower-case (resolved when a reference), or null. */
