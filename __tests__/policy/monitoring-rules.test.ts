@@ -135,6 +135,10 @@ describe("MON-004 datastore not monitored", () => {
     ["a backend role counts as a datastore", { prometheus: prometheus(scrape("localhost:9090")), q: { labels: [{ label: "bulwark.role", value: "broker" }] } }, ["MON-004 warning docker_container.q"]],
     ["service discovery: not judged", { prometheus: prometheus("scrape_configs:\n  - job_name: d\n    docker_sd_configs: [{host: 'unix:///var/run/docker.sock'}]\n"), db: DB }, []],
     ["no readable configuration: not judged", { prometheus: { image: PROM_IMAGE }, db: DB }, []],
+    // Servers sharing one configuration text are read once; each distinct one still counts.
+    ["two servers, one configuration: its targets count once", { p1: prometheus(scrape("db:9104")), p2: prometheus(scrape("db:9104")), db: DB, cache: { image: `redis:7.4.1${DIGEST}` } }, ["MON-004 warning docker_container.cache"]],
+    ["two servers, two configurations: the second's targets count", { p1: prometheus(scrape("db:9104")), p2: prometheus(scrape("cache:9121")), db: DB, cache: { image: `redis:7.4.1${DIGEST}` } }, []],
+    ["a second server with service discovery: not judged", { p1: prometheus(scrape("localhost:9090")), p2: prometheus("scrape_configs:\n  - job_name: d\n    docker_sd_configs: [{host: 'unix:///var/run/docker.sock'}]\n"), db: DB }, []],
   ])("%s", (_n, containers, expected) => {
     expect(got(stack(containers), "MON-004")).toEqual(expected);
   });

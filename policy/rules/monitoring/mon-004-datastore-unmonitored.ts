@@ -3,7 +3,7 @@ import { isBackupContainer } from "../backup/plans";
 import { doc } from "../references";
 import { blocks } from "../../stack-index";
 import type { IndexedResource, RuleResult, StackIndex } from "../../types";
-import { configUpload, hostNames, isDatastore, mentionedTokens, yamlObject, listSome } from "./containers";
+import { configUpload, hostNames, isDatastore, mentionedTokens, yamlObject, listSome, type Json } from "./containers";
 import { isExporter, isPrometheus } from "./components";
 
 /** `http://es:9200/_cluster/health`, `db:5432`, `[::1]:9090` → the host, lower-case. */
@@ -22,19 +22,43 @@ function targetHost(target: string): string {
  */
 function scrapedHosts(servers: readonly IndexedResource[], index: StackIndex): Set<string> | null {
   const hosts = new Set<string>();
+  // Servers of one stack often share one configuration text (yamlObject hands back the same object).
+  const seen = new Set<Json>();
   for (const p of servers) {
     const file = configUpload(p, index, /^prometheus\.ya?ml$/i);
     if (file === null || file.content === null) return null;
     const config = yamlObject(file.content);
-    if (config === null || config.scrape_config_files !== undefined) return null;
-    for (const job of blocks(config.scrape_configs)) {
-      if (Object.keys(job).some((k) => k.endsWith("_sd_configs"))) return null;
+    if (config === null) return null;
+    if (seen.has(config)) continue;
+    seen.add(config);
+    const own = configHosts(config);
+    if (own === null) return null;
+    for (const h of own) hosts.add(h);
+  }
+  return hosts;
+}
+
+/** The hosts one parsed configuration scrapes or probes, or null (service discovery, extra files); once per object, read-only. */
+const CONFIG_HOSTS = new WeakMap<Json, ReadonlySet<string> | null>();
+
+function configHosts(config: Json): ReadonlySet<string> | null {
+  const hit = CONFIG_HOSTS.get(config);
+  if (hit !== undefined) return hit;
+  let out: Set<string> | null = new Set<string>();
+  if (config.scrape_config_files !== undefined) out = null;
+  else {
+    jobs: for (const job of blocks(config.scrape_configs)) {
+      if (Object.keys(job).some((k) => k.endsWith("_sd_configs"))) {
+        out = null;
+        break jobs;
+      }
       for (const sc of blocks(job.static_configs)) {
-        for (const t of Array.isArray(sc.targets) ? sc.targets : []) if (typeof t === "string") hosts.add(targetHost(t));
+        for (const t of Array.isArray(sc.targets) ? sc.targets : []) if (typeof t === "string") out.add(targetHost(t));
       }
     }
   }
-  return hosts;
+  CONFIG_HOSTS.set(config, out);
+  return out;
 }
 
 /**
