@@ -40,12 +40,18 @@ const CREDENTIAL_WORDS = new Set(["password", "passwd", "pass", "pwd", "secret",
 /** Last words that make the value a path or a command that yields the credential, not the credential. */
 const INDIRECT_WORDS = new Set(["file", "path", "dir", "command", "cmd", "env", "user", "username"]);
 
+/** A piece every CREDENTIAL_WORDS entry, `…password`, `…passwd` and `api key` contain (case-insensitive). */
+const MAYBE_CREDENTIAL = /pass|pwd|secret|token|credentials|auth|api/i;
+
 function words(name: string): string[] {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_.\-]+/).filter((w) => w !== "").map((w) => w.toLowerCase());
 }
 
 /** True when a flag or environment name carries the credential itself (`--mysqld.password`), not a file of it. */
 export function isCredentialName(name: string): boolean {
+  // Each word is a lower-cased piece of the name, so a name holding none of these pieces has no
+  // credential word (most flags: `--collector.filesystem`, `--web.listen-address`): no split.
+  if (!MAYBE_CREDENTIAL.test(name)) return false;
   const w = words(name);
   if (w.length === 0 || INDIRECT_WORDS.has(w[w.length - 1])) return false;
   return w.some((x, i) => CREDENTIAL_WORDS.has(x) || x.endsWith("password") || x.endsWith("passwd") || (x === "api" && w[i + 1] === "key"));

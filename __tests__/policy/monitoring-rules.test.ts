@@ -115,6 +115,9 @@ describe("MON-003 exporter credential on the command line", () => {
   test("knowledge: credential names and command lines", () => {
     expect(["--mysqld.password", "DATA_SOURCE_PASS", "redis.password", "es.api-key"].map(isCredentialName)).toEqual([true, true, true, true]);
     expect(["DATA_SOURCE_PASS_FILE", "REDIS_PASSWORD_FILE", "mysqld.username", "web.listen-address"].map(isCredentialName)).toEqual([false, false, false, false]);
+    // Every credential word in any case and joining (the quick pre-check must not drop one).
+    const credentialNames = ["DataSourcePassword", "ApiKey", "x-AUTH", "PWD", "Credentials", "apikey", "mySecret", "TOKEN", "db_Passwd", "--es.Pass", "adminpassword"];
+    expect(credentialNames.filter((n) => !isCredentialName(n))).toEqual([]);
     expect(commandLineCredential(["--redis.password=${var.x}"])).toBe("--redis.password");
     expect(commandLineCredential(["--memcached.address=memcached:11211"])).toBeNull();
   });
@@ -189,6 +192,9 @@ describe("files seeded through a volume (HardenedContainer.addFile): the files a
     expect(got(stack({ prometheus: prom, db: DB, x: exporter }), "MON-004")).toEqual(["MON-004 warning docker_container.db"]);
     expect(got(stack({ prometheus: prom, db: DB, x: exporter, x_config: xSeeder }), "MON-004")).toEqual([]);
     expect(got(stack({ prometheus: prom, db_config: { ...DB, start: false } }), "MON-004")).toEqual([]);
+    // A never-started exporter runs nothing: the file it seeds counts only where a running exporter sees it.
+    const elsewhere = { ...exporter, volumes: [] };
+    expect(got(stack({ prometheus: prom, db: DB, x: elsewhere, x_config: xSeeder }), "MON-004")).toEqual(["MON-004 warning docker_container.db"]);
   });
 });
 

@@ -4,6 +4,8 @@ import { credentialInUrl, literalPasswordFlag } from "../../../knowledge";
 import type { IndexedResource, RuleResult } from "../../types";
 import { nested, result } from "./util";
 
+const NONE: readonly RuleResult[] = Object.freeze([]);
+
 function words(v: unknown): string[] | null {
   if (Array.isArray(v)) return v.filter((w): w is string => typeof w === "string");
   if (typeof v === "string" && v.trim() !== "") return [v];
@@ -28,23 +30,24 @@ export const docker032 = defineResourceRule({
   references: [OWASP_SECRETS, nist800190("4.1.4", "Embedded clear text secrets"), doc("MySQL 8.0 Reference Manual: end-user guidelines for password security", "https://dev.mysql.com/doc/refman/8.0/en/password-security-user.html")],
   types: ["docker_container"],
   check(res: IndexedResource) {
-    const out: RuleResult[] = [];
-    const lines: Array<[string, string[] | null]> = [
-      ["command", words(res.body.command)],
-      ["entrypoint", words(res.body.entrypoint)],
-      ...nested(res.body, "healthcheck").map((h): [string, string[] | null] => ["healthcheck.test", words(h.test)]),
-    ];
-    for (const [attribute, argv] of lines) {
-      if (!argv || argv.length === 0) continue;
+    // Plain loops: this runs for every container (array spreads and destructuring cost more here
+    // than the detectors, which skip most command lines at once).
+    let out: RuleResult[] | null = null;
+    const judge = (attribute: string, argv: string[] | null) => {
+      if (!argv || argv.length === 0) return;
       // A password that is a reference (`${var.x}`, `$VAR`) is no literal: the detectors skip it.
       const flag = literalPasswordFlag(argv);
-      const url = argv.map((w) => credentialInUrl(w)).find((s) => s !== null) ?? null;
+      let url: string | null = null;
+      for (let i = 0; i < argv.length && url === null; i++) url = credentialInUrl(argv[i]);
       if (flag !== null) {
-        out.push(result(res, `${attribute} passes a literal password with ${flag}, which every process on the host can read (ps, /proc/<pid>/cmdline) and which is kept in Terraform state. Fix: read it from a file or from an environment variable set from a sensitive Terraform variable.`));
+        (out ??= []).push(result(res, `${attribute} passes a literal password with ${flag}, which every process on the host can read (ps, /proc/<pid>/cmdline) and which is kept in Terraform state. Fix: read it from a file or from an environment variable set from a sensitive Terraform variable.`));
       } else if (url !== null) {
-        out.push(result(res, `${attribute} holds a ${url}:// URL with a literal password, visible on the command line and kept in Terraform state. Fix: take the password from a sensitive variable or a file, not the URL.`));
+        (out ??= []).push(result(res, `${attribute} holds a ${url}:// URL with a literal password, visible on the command line and kept in Terraform state. Fix: take the password from a sensitive variable or a file, not the URL.`));
       }
-    }
-    return out;
+    };
+    judge("command", words(res.body.command));
+    judge("entrypoint", words(res.body.entrypoint));
+    if (res.body.healthcheck !== undefined) for (const h of nested(res.body, "healthcheck")) judge("healthcheck.test", words(h.test));
+    return out ?? NONE;
   },
 });

@@ -3,7 +3,7 @@ import { isBackupContainer } from "../backup/plans";
 import { doc } from "../references";
 import { blocks } from "../../stack-index";
 import type { IndexedResource, RuleResult, StackIndex } from "../../types";
-import { configUpload, hostNames, isDatastore, mentionedTokens, yamlObject, listSome, type Json } from "./containers";
+import { configUpload, hostNames, isDatastore, mentionedTokens, neverStarted, yamlObject, listSome, type Json } from "./containers";
 import { isExporter, isPrometheus } from "./components";
 
 /** `http://es:9200/_cluster/health`, `db:5432`, `[::1]:9090` → the host, lower-case. */
@@ -86,9 +86,11 @@ export const mon004 = defineStackRule({
     if (servers.length === 0) return [];
     const scraped = scrapedHosts(servers, index);
     if (scraped === null) return [];
-    // Every host-name token any exporter is told (one set: a datastore is covered when any exporter names it).
+    // Every host-name token any running exporter is told (one set: a datastore is covered when any
+    // exporter names it). A never-started one (a seeder with an exporter's image) runs nothing: its
+    // files count through the running exporters that mount its volume.
     const exporterTokens = new Set<string>();
-    for (const c of containers) if (isExporter(c, index)) for (const t of mentionedTokens(c, index)) exporterTokens.add(t);
+    for (const c of containers) if (isExporter(c, index) && !neverStarted(c)) for (const t of mentionedTokens(c, index)) exporterTokens.add(t);
     const out: RuleResult[] = [];
     // Named once per stack: the first few servers, then a count.
     const serverList = listSome(servers.map((s) => s.address));
