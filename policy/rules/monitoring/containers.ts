@@ -16,45 +16,11 @@ import { blocks } from "../../stack-index";
 import type { IndexedResource, StackIndex } from "../../types";
 import { hasInterpolation } from "../values";
 import { containerRole, labelValue } from "../net/networks";
+import { perResource, perResourceOnly } from "../facts";
+
+export { perResource, perResourceOnly };
 
 export type Json = Record<string, unknown>;
-
-/**
- * A fact about a resource, computed once: resources are the index's own objects, read-only, and
- * the MON/BACKUP rules ask the same questions of every container many times.
- */
-let nextSlot = 0;
-
-export function perResource<T>(fn: (c: IndexedResource, index: StackIndex) => T): (c: IndexedResource, index: StackIndex) => T {
-  // A slot in the resource's own `facts` array: measured much faster than a WeakMap per fact at
-  // 10,000 containers (WeakMap lookups were a tenth of the rules' time). The value is stored as
-  // itself (no wrapper object: fewer objects for the garbage collector to copy), `undefined` as
-  // UNDEFINED. Hand-built resources without slots fall back to a WeakMap.
-  const slot = nextSlot++;
-  const memo = new WeakMap<IndexedResource, { v: T }>();
-  return (c, index) => {
-    const facts = c.facts;
-    if (facts !== undefined) {
-      const hit = facts[slot];
-      if (hit !== undefined) return (hit === UNDEFINED ? undefined : hit) as T;
-      const v = fn(c, index);
-      facts[slot] = v === undefined ? UNDEFINED : v;
-      return v;
-    }
-    let hit = memo.get(c);
-    if (!hit) memo.set(c, (hit = { v: fn(c, index) }));
-    return hit.v;
-  };
-}
-
-/** A fact whose value is `undefined`, in a memo slot (where `undefined` means "not computed yet"). */
-const UNDEFINED: unique symbol = Symbol("undefined fact");
-
-/** `perResource` for facts that read only the resource's body. */
-export function perResourceOnly<T>(fn: (c: IndexedResource) => T): (c: IndexedResource) => T {
-  const memo = perResource((c: IndexedResource) => fn(c));
-  return (c) => memo(c, undefined as unknown as StackIndex);
-}
 
 /** The image's last path component, lower-case (`prom/prometheus:v2.55.1` → `prometheus`), or null when unknown. */
 export const imageName = perResource((c: IndexedResource, index: StackIndex): string | null => {

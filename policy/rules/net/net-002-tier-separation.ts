@@ -37,7 +37,7 @@ export const net002 = defineStackRule({
   references: [nist800190("4.3.3", "Poorly separated inter-container network traffic"), owaspDocker(5, "Be mindful of inter-container connectivity")],
   check(index) {
     const containers = index.byType("docker_container");
-    const attached: Attachment[][] = [];
+    const attached: (readonly Attachment[])[] = [];
     for (const c of containers) {
       const list = containerAttachments(c, index);
       // An internal network in use, or one that might be internal: tiers may well be separated.

@@ -11,6 +11,7 @@
 import { ROLE_LABEL } from "../../../knowledge";
 import { blocks } from "../../stack-index";
 import type { IndexedResource, StackIndex } from "../../types";
+import { perResource } from "../facts";
 
 export type Attachment =
   /** A `docker_network` resource of this stack. `internal` is null when it is an unresolvable reference. */
@@ -55,8 +56,19 @@ function toNetwork(network: IndexedResource, index: StackIndex): Attachment {
   return { kind: "network", network, internal: networkInternal(network, index), label: network.address };
 }
 
-/** Resolve a network given by name, id or reference. */
+/** Attachments by the network value that names them, per stack: thousands of containers name the same few networks. */
+const RESOLVED = new WeakMap<StackIndex, Map<string, Attachment>>();
+
+/** Resolve a network given by name, id or reference (once per stack and value; read-only). */
 function resolveNetwork(value: string, index: StackIndex): Attachment {
+  let cache = RESOLVED.get(index);
+  if (!cache) RESOLVED.set(index, (cache = new Map()));
+  let hit = cache.get(value);
+  if (hit === undefined) cache.set(value, (hit = resolveNetworkUncached(value, index)));
+  return hit;
+}
+
+function resolveNetworkUncached(value: string, index: StackIndex): Attachment {
   if (index.isReference(value)) {
     const refs = index.referencesIn(value);
     if (refs.length === 1 && refs[0].address.startsWith(NETWORK_ADDRESS_PREFIX)) {
@@ -75,9 +87,12 @@ const DEFAULT_BRIDGE_MODES = new Set(["", "bridge", "default"]);
 
 /**
  * Every network a container is attached to. An empty list means no network at all
- * (`network_mode = "none"`).
+ * (`network_mode = "none"`). Computed once per container (NET-001, NET-002, DOCKER-031 and MON-002
+ * all ask); read-only.
  */
-export function containerAttachments(container: IndexedResource, index: StackIndex): Attachment[] {
+export const containerAttachments: (container: IndexedResource, index: StackIndex) => readonly Attachment[] = perResource(attachmentsOf);
+
+function attachmentsOf(container: IndexedResource, index: StackIndex): Attachment[] {
   const out: Attachment[] = [];
   const advanced = blocks(container.body.networks_advanced);
   for (const n of advanced) {
@@ -121,8 +136,10 @@ export function labelValue(body: Readonly<Record<string, unknown>>, key: string)
   return undefined;
 }
 
-/** The container's `bulwark.role` label, trimmed and lower-case (resolved when a reference), or null. */
-export function containerRole(container: IndexedResource, index: StackIndex): string | null {
+/** The container's `bulwark.role` label, trimmed and lower-case (resolved when a reference), or null. Computed once per container. */
+export const containerRole: (container: IndexedResource, index: StackIndex) => string | null = perResource(roleOf);
+
+function roleOf(container: IndexedResource, index: StackIndex): string | null {
   const raw = labelValue(container.body, ROLE_LABEL);
   const role = typeof raw === "string" ? index.resolveString(raw) : null;
   return role === null ? null : role.trim().toLowerCase();
