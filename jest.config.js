@@ -12,5 +12,8 @@ module.exports = {
   // One temp directory per run, removed at the end (scripts/jest-tmp.js).
   globalSetup: "<rootDir>/scripts/jest-global-setup.js",
   globalTeardown: "<rootDir>/scripts/jest-global-teardown.js",
+  // jest's own transform cache, kept with the project instead of the system temp directory (it
+  // picks that before globalSetup runs, so /tmp/jest_0 would outlive every run).
+  cacheDirectory: "<rootDir>/node_modules/.cache/jest",
   testTimeout: 30000,
 };
